@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Pattern expansion inside the target root, one path component at a time,
+// with bash's "nullglob dotglob" meaning and no shell involved.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "base/root.h"
+
+namespace sysclean {
+
+// What expandGlob() reports besides its matches.
+struct GlobHandler {
+	// Called for each match with the open parent directory (valid only
+	// during the call), the entry's name and its path inside the target.
+	// The entry itself is not opened or followed.
+	std::function<void(int parent, const std::string &name, const std::string &path)> matched;
+
+	// Called for a symlink on the way that is not followed because a
+	// directory above it is owned by another user than root.
+	std::function<void(const std::string &path, std::string_view reason)> skipped;
+};
+
+// Returns whether NAME holds an fnmatch() wildcard.
+bool hasWildcard(std::string_view name);
+
+// Expands PATTERN ("/home/*/.bash_history") inside ROOT. Each component may
+// hold fnmatch() wildcards that also match names starting with a dot; no
+// match is not an error. Symlinks among the directories on the way resolve
+// inside the root, except below a directory owned by a non-root user, where
+// none is followed. Returns the first error met on the way other than a
+// missing directory, after visiting everything it could.
+Status expandGlob(const Root &root, std::string_view pattern, const GlobHandler &handler);
+
+// Visits PATH as expandGlob() does, with every component taken literally:
+// for paths read from the target, such as home directories in /etc/passwd,
+// where "*" or "[" are ordinary characters.
+Status expandLiteral(const Root &root, std::string_view path, const GlobHandler &handler);
+
+} // namespace sysclean

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Removal and emptying inside the target root through directory fds: one
+// code path for the dry run and the real run, no process per file, memory
+// bounded by the tree's depth, and no crossing into another mount.
+#include "base/remover.h"
+
+#include <algorithm>
+#include <climits>
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <memory>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "base/glob.h"
+
+namespace sysclean {
+
+namespace {
+
+struct DirCloser {
+	void operator()(DIR *dir) const { closedir(dir); }
+};
+using DirPtr = std::unique_ptr<DIR, DirCloser>;
+
+// The mount a file lives on: st_dev alone does not tell two bind mounts of
+// one filesystem apart, the mount id does.
+struct MountKey {
+	dev_t device = 0;
+	uint64_t mountId = 0;
+	bool operator==(const MountKey &) const = default;
+};
+
+Result<MountKey> mountKeyOf(int fd)
+{
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0)
+		return errnoCode(errno);
+
+	MountKey key;
+	key.device = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	// NOTE: kernels before 5.8 leave STATX_MNT_ID unset; st_dev alone is
+	// the check there.
+	if (stx.stx_mask & STATX_MNT_ID)
+		key.mountId = stx.stx_mnt_id;
+	return key;
+}
+
+std::string childPath(const std::string &parent, std::string_view name)
+{
+	std::string path = parent == "/" ? std::string() : parent;
+	path += '/';
+	path += name;
+	return path;
+}
+
+bool contains(std::span<const std::string_view> names, std::string_view name)
+{
+	return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+} // namespace
+
+std::string Remover::describeProtected(const std::string &path) const
+{
+	std::string reason = "it is a protected system directory";
+
+	Result<std::string> resolved = root_.resolvedPath(path);
+	if (resolved && *resolved != path)
+		reason = "it leads to '" + *resolved + "', a protected system directory";
+
+	Result<Location> location = root_.openParent(path);
+	if (location) {
+		char target[PATH_MAX];
+		ssize_t length = readlinkat(location->parent.get(), location->name.c_str(),
+					    target, sizeof(target) - 1);
+		if (length >= 0) {
+			target[length] = '\0';
+			reason = "it is a symlink to '" + std::string(target) + "', which leads to '" +
+				 (resolved ? *resolved : std::string("?")) + "', a protected system directory";
+		}
+	}
+
+	return reason + "; refusing to empty it, remove or fix the symlink";
+}
+
+Remover::Remover(const Root &root, ChangeSink &sink, bool dryRun)
+	: root_(root), sink_(sink), dryRun_(dryRun)
+{
+}
+
+Status Remover::removeMatches(std::string_view pattern)
+{
+	Status status;
+	GlobHandler handler;
+	handler.matched = [&](int parent, const std::string &name, const std::string &path) {
+		status.update(removeEntry(parent, name, path));
+	};
+	handler.skipped = [&](const std::string &path, std::string_view reason) {
+		sink_.skipped(path, reason);
+	};
+
+	Status walk = expandGlob(root_, pattern, handler);
+	if (!walk.ok())
+		sink_.failed("expand", std::string(pattern), walk.error().message());
+	status.update(walk);
+	return status;
+}
+
+Status Remover::emptyMatches(std::string_view pattern)
+{
+	Status status;
+	GlobHandler handler;
+	handler.matched = [&](int parent, const std::string &name, const std::string &path) {
+		status.update(truncateEntry(parent, name, path));
+	};
+	handler.skipped = [&](const std::string &path, std::string_view reason) {
+		sink_.skipped(path, reason);
+	};
+
+	Status walk = expandGlob(root_, pattern, handler);
+	if (!walk.ok())
+		sink_.failed("expand", std::string(pattern), walk.error().message());
+	status.update(walk);
+	return status;
+}
+
+Status Remover::emptyDirectory(std::string_view path, const TreeRules &rules)
+{
+	std::string displayPath(path);
+
+	Result<UniqueFd> dir = root_.openDirectory(path);
+	if (!dir) {
+		if (dir.error() == errnoCode(ENOENT))
+			return {};
+		sink_.failed("open", displayPath, dir.error().message());
+		return dir.error();
+	}
+
+	return emptyOpenDirectory(dir->get(), displayPath, rules);
+}
+
+Status Remover::emptyOpenDirectory(int dir, const std::string &path, const TreeRules &rules)
+{
+	Result<bool> isProtected = root_.isProtected(dir);
+	if (!isProtected) {
+		sink_.failed("check", path, isProtected.error().message());
+		return isProtected.error();
+	}
+	if (*isProtected) {
+		sink_.failed("empty", path, describeProtected(path));
+		return errnoCode(EPERM);
+	}
+
+	return emptyContents(dir, path, rules, true);
+}
+
+Status Remover::emptyContents(int dir, const std::string &path, const TreeRules &rules, bool top)
+{
+	int scanFd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (scanFd < 0) {
+		int error = errno;
+		sink_.failed("open", path, errnoCode(error).message());
+		return Status::fromErrno(error);
+	}
+	DirPtr scan(fdopendir(scanFd));
+	if (!scan) {
+		int error = errno;
+		close(scanFd);
+		sink_.failed("open", path, errnoCode(error).message());
+		return Status::fromErrno(error);
+	}
+
+	Status status;
+	for (;;) {
+		errno = 0;
+		struct dirent *entry = readdir(scan.get());
+		if (!entry) {
+			if (errno != 0) {
+				int error = errno;
+				sink_.failed("read", path, errnoCode(error).message());
+				status.update(Status::fromErrno(error));
+			}
+			break;
+		}
+
+		std::string name = entry->d_name;
+		if (name == "." || name == "..")
+			continue;
+		if (top && contains(rules.keepNames, name))
+			continue;
+
+		std::string entryPath = childPath(path, name);
+		struct stat st;
+		if (fstatat(dirfd(scan.get()), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			int error = errno;
+			if (error != ENOENT) {
+				sink_.failed("stat", entryPath, errnoCode(error).message());
+				status.update(Status::fromErrno(error));
+			}
+			continue;
+		}
+
+		if (S_ISDIR(st.st_mode)) {
+			if (rules.keepDirectories) {
+				int childFd = openat(dirfd(scan.get()), name.c_str(),
+						     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (childFd < 0) {
+					int error = errno;
+					if (error != ENOENT) {
+						sink_.failed("open", entryPath, errnoCode(error).message());
+						status.update(Status::fromErrno(error));
+					}
+					continue;
+				}
+				UniqueFd child(childFd);
+				Result<MountKey> parentKey = mountKeyOf(dirfd(scan.get()));
+				Result<MountKey> childKey = mountKeyOf(child.get());
+				if (parentKey && childKey && !(*parentKey == *childKey)) {
+					sink_.skipped(entryPath, "another filesystem is mounted here, not crossing it");
+					continue;
+				}
+				status.update(emptyContents(child.get(), entryPath, rules, false));
+			} else {
+				status.update(removeDirectory(dirfd(scan.get()), name, entryPath, rules));
+			}
+			continue;
+		}
+
+		if (S_ISREG(st.st_mode) && contains(rules.truncateNames, name)) {
+			status.update(truncateEntry(dirfd(scan.get()), name, entryPath));
+			continue;
+		}
+
+		// Log directories keep their FIFOs and device nodes: a logger made
+		// them on purpose, and they hold no data of their own.
+		if (rules.keepDirectories &&
+		    !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode) || S_ISSOCK(st.st_mode)))
+			continue;
+
+		status.update(unlinkEntry(dirfd(scan.get()), name, entryPath, 0));
+	}
+
+	return status;
+}
+
+Status Remover::removeEntry(int dir, const std::string &name, const std::string &path)
+{
+	struct stat st;
+	if (fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		int error = errno;
+		if (error == ENOENT)
+			return {};
+		sink_.failed("stat", path, errnoCode(error).message());
+		return Status::fromErrno(error);
+	}
+
+	if (S_ISDIR(st.st_mode))
+		return removeDirectory(dir, name, path, {});
+	return unlinkEntry(dir, name, path, 0);
+}
+
+Status Remover::removeDirectory(int parent, const std::string &name, const std::string &path,
+				const TreeRules &rules)
+{
+	int childFd = openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (childFd < 0) {
+		int error = errno;
+		if (error == ENOENT)
+			return {};
+		sink_.failed("open", path, errnoCode(error).message());
+		return Status::fromErrno(error);
+	}
+	UniqueFd child(childFd);
+
+	Result<MountKey> parentKey = mountKeyOf(parent);
+	Result<MountKey> childKey = mountKeyOf(child.get());
+	if (!parentKey || !childKey) {
+		std::error_code error = parentKey ? childKey.error() : parentKey.error();
+		sink_.failed("stat", path, error.message());
+		return error;
+	}
+	if (!(*parentKey == *childKey)) {
+		sink_.skipped(path, "another filesystem is mounted here, not crossing it");
+		return {};
+	}
+
+	TreeRules below;
+	below.truncateNames = rules.truncateNames;
+	Status status = emptyContents(child.get(), path, below, false);
+	child.reset();
+
+	// The first failure below was reported already; removing the
+	// directory would only add "Directory not empty" to it.
+	if (!status.ok())
+		return status;
+	return unlinkEntry(parent, name, path, AT_REMOVEDIR);
+}
+
+Status Remover::unlinkEntry(int parent, const std::string &name, const std::string &path, int flags)
+{
+	Change change = (flags & AT_REMOVEDIR) ? Change::RemoveDirectory : Change::Remove;
+	if (dryRun_) {
+		sink_.changed(change, path);
+		return {};
+	}
+
+	if (unlinkat(parent, name.c_str(), flags) < 0) {
+		int error = errno;
+		if (error == ENOENT)
+			return {};
+		sink_.failed("remove", path, errnoCode(error).message());
+		return Status::fromErrno(error);
+	}
+
+	sink_.changed(change, path);
+	return {};
+}
+
+Status Remover::truncateEntry(int parent, const std::string &name, const std::string &path)
+{
+	struct stat st;
+	if (fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		int error = errno;
+		if (error == ENOENT)
+			return {};
+		sink_.failed("stat", path, errnoCode(error).message());
+		return Status::fromErrno(error);
+	}
+
+	// Already empty: nothing to change, so a second run reports nothing.
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		return {};
+
+	if (dryRun_) {
+		sink_.changed(Change::Empty, path);
+		return {};
+	}
+
+	// O_NONBLOCK: never wait on a FIFO swapped in after the check.
+	int fd = openat(parent, name.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		int error = errno;
+		if (error == ENOENT)
+			return {};
+		sink_.failed("empty", path, errnoCode(error).message());
+		return Status::fromErrno(error);
+	}
+	UniqueFd file(fd);
+
+	struct stat opened;
+	if (fstat(file.get(), &opened) < 0 || !S_ISREG(opened.st_mode)) {
+		sink_.failed("empty", path, errnoCode(EINVAL).message());
+		return Status::fromErrno(EINVAL);
+	}
+
+	if (ftruncate(file.get(), 0) < 0) {
+		int error = errno;
+		sink_.failed("empty", path, errnoCode(error).message());
+		return Status::fromErrno(error);
+	}
+
+	sink_.changed(Change::Empty, path);
+	return {};
+}
+
+} // namespace sysclean

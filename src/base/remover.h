@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Removal and emptying inside the target root through directory fds: one
+// code path for the dry run and the real run, no process per file, memory
+// bounded by the tree's depth, and no crossing into another mount.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "base/result.h"
+#include "base/root.h"
+
+namespace sysclean {
+
+enum class Change {
+	Remove,		 // a file, symlink or socket was (or, in a dry run, would be) removed
+	RemoveDirectory, // an emptied directory was (or would be) removed
+	Empty,		 // a file was (or would be) truncated to zero length in place
+};
+
+// Receives what the remover did or, in a dry run, would do. Paths are as seen
+// inside the target.
+class ChangeSink
+{
+public:
+	virtual ~ChangeSink() = default;
+
+	virtual void changed(Change change, const std::string &path) = 0;
+
+	// An entry could not be handled; the walk goes on. REASON is the
+	// error's message or, for a refusal by policy, what to fix.
+	virtual void failed(std::string_view verb, const std::string &path, std::string_view reason) = 0;
+
+	// An entry was left alone by policy: a mount point or a symlink that
+	// is not followed.
+	virtual void skipped(const std::string &path, std::string_view reason) = 0;
+};
+
+// How a directory's contents are treated.
+struct TreeRules {
+	// Keep every directory, with its mode and owner, and remove only
+	// regular files, symlinks and sockets below it.
+	bool keepDirectories = false;
+
+	// Names of regular files that are truncated in place rather than
+	// removed, at any depth.
+	std::span<const std::string_view> truncateNames;
+
+	// Names directly inside the emptied directory that are left alone.
+	std::span<const std::string_view> keepNames;
+};
+
+class Remover
+{
+public:
+	Remover(const Root &root, ChangeSink &sink, bool dryRun);
+
+	const Root &root() const { return root_; }
+	ChangeSink &sink() const { return sink_; }
+	bool dryRun() const { return dryRun_; }
+
+	// Removes every match of PATTERN (see expandGlob()). A symlink is
+	// removed as a link; a directory with everything below it.
+	Status removeMatches(std::string_view pattern);
+
+	// Removes the contents of the directory at PATH and keeps it. Symlinks
+	// on the way, the last included, resolve inside the root. The root and
+	// its top-level system directories are never emptied: that is reported
+	// as a failure naming where PATH led. A missing PATH is success.
+	Status emptyDirectory(std::string_view path, const TreeRules &rules = {});
+
+	// Same as emptyDirectory() for a directory the caller opened already
+	// (live mode opens it before mounting a copy over it). PATH is for
+	// messages.
+	Status emptyOpenDirectory(int dir, const std::string &path, const TreeRules &rules = {});
+
+	// Truncates each regular file matching PATTERN to zero length, keeping
+	// its inode, mode, owner and extended attributes. Other file types and
+	// symlinks are left alone.
+	Status emptyMatches(std::string_view pattern);
+
+	// Removes NAME in the open directory DIR, as removeMatches() does.
+	Status removeEntry(int dir, const std::string &name, const std::string &path);
+
+private:
+	std::string describeProtected(const std::string &path) const;
+	Status emptyContents(int dir, const std::string &path, const TreeRules &rules, bool top);
+	Status removeDirectory(int parent, const std::string &name, const std::string &path,
+			       const TreeRules &rules);
+	Status unlinkEntry(int parent, const std::string &name, const std::string &path, int flags);
+	Status truncateEntry(int parent, const std::string &name, const std::string &path);
+
+	const Root &root_;
+	ChangeSink &sink_;
+	bool dryRun_;
+};
+
+} // namespace sysclean

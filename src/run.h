@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Runs the selected operations on a target, logging each one's summary and
+// collecting the errors for the failure report.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/root.h"
+#include "ops/operation.h"
+#include "options.h"
+
+namespace sysclean {
+
+struct RunReport {
+	// The error lines, as logged, up to a bounded count.
+	std::vector<std::string> errors;
+	size_t errorCount = 0;
+	std::vector<std::string> failedOperations;
+
+	bool failed() const { return !failedOperations.empty(); }
+
+	// Formats the report written into ETC/sysclean-failed.
+	std::string format() const;
+};
+
+// Runs OPERATIONS in order on ROOT; each one runs even when an earlier one
+// failed.
+RunReport runOperations(const Root &root, const std::vector<const Operation *> &operations,
+			const Options &options);
+
+} // namespace sysclean
