@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Helpers shared by the dracut module tests (sourced by bash scripts).
+# shellcheck disable=SC2034 # the variables are for the sourcing scripts
 
 if [[ -z ${SOURCE_ROOT-} ]]; then
     SOURCE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -139,8 +139,9 @@ EOF
     [[ $BIN_MISSING == 1 ]] && bin=$W/no-such-sysclean
 
     say "running the hook under $shell, cmdline '$CMDLINE', fake exit $FAKE_RC, ro=$RO"
-    NEWROOT=$NR SYSCLEAN_BIN=$bin SYSCLEAN_SYSRQ=$W/sysrq SYSCLEAN_KMSG=$W/kmsg \
-        FAKE_CMDLINE=$CMDLINE FAKE_RC=$FAKE_RC FAKE_DIR=$W \
+    # shellcheck disable=SC2016 # expanded by the shell under test
+    env NEWROOT="$NR" SYSCLEAN_BIN="$bin" SYSCLEAN_SYSRQ="$W/sysrq" SYSCLEAN_KMSG="$W/kmsg" \
+        FAKE_CMDLINE="$CMDLINE" FAKE_RC="$FAKE_RC" FAKE_DIR="$W" \
         timeout 3 "$shell" -c '. "$1"; . "$2"; echo "after-source rc=$?"' \
         sh "$TESTS_DIR/dracut-lib-stub.sh" "$HOOK" > "$W/out" 2> "$W/err"
     RC=$?
@@ -353,8 +354,9 @@ case_returns() {
     run_hook "$1"
     expect_returned
     check "no helper or variable leaked into the sourcing shell"
-    NEWROOT=$NR SYSCLEAN_BIN=$W/fake-sysclean SYSCLEAN_SYSRQ=$W/sysrq2 \
-        SYSCLEAN_KMSG=$W/kmsg2 FAKE_CMDLINE="rd.sysclean=0" FAKE_DIR=$W FAKE_RC=0 \
+    # shellcheck disable=SC2016 # expanded by the shell under test
+    env NEWROOT="$NR" SYSCLEAN_BIN="$W/fake-sysclean" SYSCLEAN_SYSRQ="$W/sysrq2" \
+        SYSCLEAN_KMSG="$W/kmsg2" FAKE_CMDLINE="rd.sysclean=0" FAKE_DIR="$W" FAKE_RC=0 \
         "$1" -c '. "$1"; . "$2"; for f in sysclean_pre_pivot log relay mount_state run_sysclean; do
                 command -v "$f" >/dev/null && echo "leaked function $f"; done
             [ -z "${action-}${state-}${bin-}${root-}${marker-}" ] || echo "leaked variable"' \
