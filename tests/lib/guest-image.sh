@@ -1,0 +1,119 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Build the bootable guest that the e2e scenarios and the boot benchmark
+# share, once per change of its inputs:
+#
+#   guest-image.sh BUILDDIR OUTDIR
+#
+# OUTDIR receives tree/ (the cached guest tree plus `meson install` of
+# BUILDDIR, the test users and the test-only unit that powers off once the
+# real root is reached), vmlinuz, initrd-systemd.img (systemd initramfs with
+# the sysclean module), initrd-shell.img (the same without systemd) and
+# root.img (ext4 made from tree/ with mkfs.ext4 -d). Scenarios copy root.img
+# and never change the others. OUTDIR/key records a hash of every input; a
+# matching key means the artefacts are reused. A lock serialises concurrent
+# callers.
+set -euo pipefail
+
+. "$(dirname "$0")/common.sh"
+. "$SYSCLEAN_TEST_LIB/state.sh"
+
+# Drivers for a virtio disk with ext4; crc32c backs the ext4 checksums.
+GUEST_DRIVERS="virtio_pci virtio_blk ext4 crc32c_generic"
+GUEST_MODULES_SYSTEMD="systemd systemd-initrd dracut-systemd base fs-lib rootfs-block udev-rules kernel-modules sysclean"
+GUEST_MODULES_SHELL="base fs-lib rootfs-block udev-rules kernel-modules sysclean"
+ROOT_IMAGE_SIZE=1536M
+
+# Print a hash of the files below DIR: names, modes and contents.
+hash_tree() {
+	(cd "$1" && find . \( -type f -o -type l \) -printf '%p %m %l\n' | sort &&
+		find . -type f -print0 | sort -z | xargs -0r sha256sum) | sha256sum | cut -c1-16
+}
+
+# Build a dracut initramfs in the chroot TREE with the given modules.
+build_initramfs() {
+	local tree=$1 kver=$2 modules=$3 output=$4
+	chroot_run "$tree" dracut --quiet --force --no-hostonly --no-early-microcode \
+		-m "$modules" --drivers "$GUEST_DRIVERS" \
+		/boot/initrd-test.img "$kver" >"$output.log" 2>&1 ||
+		die "dracut failed for modules '$modules', see $output.log"
+	mv "$tree/boot/initrd-test.img" "$output"
+	rm -f "$output.log"
+}
+
+build() {
+	local builddir=$1 out=$2 guest stage key kver
+	guest=$("$SYSCLEAN_TEST_LIB/guest-tree.sh" guest)
+
+	stage=$out/stage
+	rm -rf "$stage"
+	meson install -C "$builddir" --no-rebuild --quiet --destdir "$stage" >"$out/install.log" 2>&1 ||
+		die "meson install from $builddir failed, see $out/install.log"
+	[ -n "$(find "$stage" -name sysclean -type f -perm -u+x)" ] ||
+		die "meson install from $builddir installed no sysclean binary"
+
+	key=$(printf '%s\n' "$guest" "$(hash_tree "$stage")" \
+		"$(cat "$SYSCLEAN_TEST_LIB/common.sh" "$SYSCLEAN_TEST_LIB/guest-image.sh" | sha256sum)" \
+		"$(hash_tree "$SYSCLEAN_TEST_LIB/guest")" | sha256sum | cut -c1-16)
+	if [ -f "$out/key" ] && [ "$(cat "$out/key")" = "$key" ] &&
+		[ -f "$out/root.img" ] && [ -f "$out/initrd-shell.img" ]; then
+		log "reusing guest artefacts in $out (key $key)"
+		rm -rf "$stage"
+		return 0
+	fi
+
+	rm -f "$out/key"
+	rm -rf --one-file-system "$out/tree"
+	log "copying the guest tree $guest"
+	cp -a --reflink=auto "$guest" "$out/tree"
+	cp -a "$stage/." "$out/tree/"
+	rm -rf "$stage"
+
+	state_add_users "$out/tree"
+	install -D -m 0755 "$SYSCLEAN_TEST_LIB/guest/sysclean-test-reached-root" \
+		"$out/tree/usr/local/libexec/sysclean-test-reached-root"
+	install -D -m 0644 "$SYSCLEAN_TEST_LIB/guest/sysclean-test-reached-root.service" \
+		"$out/tree/etc/systemd/system/sysclean-test-reached-root.service"
+	ln -sf ../sysclean-test-reached-root.service \
+		"$out/tree/etc/systemd/system/sysinit.target.wants/sysclean-test-reached-root.service"
+	# The root comes from root= on the kernel command line; scenarios that
+	# need more (a separate /var) write their own fstab into their image.
+	printf '# sysclean e2e guest: / comes from root= on the kernel command line\n' \
+		>"$out/tree/etc/fstab"
+	echo sysclean-e2e >"$out/tree/etc/hostname"
+
+	kver=$(basename "$(ls -d "$out"/tree/lib/modules/* | sort -V | tail -n 1)")
+	cp "$out/tree/boot/vmlinuz-$kver" "$out/vmlinuz"
+	log "building the systemd initramfs for $kver"
+	build_initramfs "$out/tree" "$kver" "$GUEST_MODULES_SYSTEMD" "$out/initrd-systemd.img"
+	log "building the shell-only initramfs"
+	build_initramfs "$out/tree" "$kver" "$GUEST_MODULES_SHELL" "$out/initrd-shell.img"
+	echo "$kver" >"$out/kernel-version"
+
+	log "making root.img ($ROOT_IMAGE_SIZE) from the tree"
+	rm -f "$out/root.img"
+	mkfs.ext4 -q -F -L sysclean-root -d "$out/tree" "$out/root.img" "$ROOT_IMAGE_SIZE" >/dev/null ||
+		die "mkfs.ext4 -d failed for $out/root.img"
+
+	echo "$key" >"$out/key"
+	log "guest artefacts ready in $out (key $key)"
+}
+
+main() {
+	[ $# -eq 2 ] || {
+		echo "usage: ${0##*/} BUILDDIR OUTDIR" >&2
+		exit 1
+	}
+	local builddir out
+	builddir=$(realpath "$1")
+	out=$2
+	require_commands meson mkfs.ext4 debugfs unshare flock chroot
+	mkdir -p "$out"
+	out=$(realpath "$out")
+
+	exec 8>"$out.lock"
+	flock 8
+	build "$builddir" "$out"
+}
+
+main "$@"
