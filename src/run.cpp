@@ -130,10 +130,11 @@ RunReport runOperations(const Root &root, const std::vector<const Operation *> &
 			const Options &options)
 {
 	RunReport report;
+	DryRunLedger ledger;
 
 	for (const Operation *operation : operations) {
 		OperationSink sink(operation->name, options, report);
-		Remover remover(root, sink, options.dryRun);
+		Remover remover(root, sink, options.dryRun ? &ledger : nullptr);
 		OperationContext context{root, remover, options.live, options.liveSettings};
 
 		Status status = operation->run(context);

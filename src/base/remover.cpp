@@ -86,9 +86,40 @@ std::string Remover::describeProtected(const std::string &path) const
 	return reason + "; refusing to empty it, remove or fix the symlink";
 }
 
-Remover::Remover(const Root &root, ChangeSink &sink, bool dryRun)
-	: root_(root), sink_(sink), dryRun_(dryRun)
+namespace {
+
+std::string ledgerKey(int parent, const std::string &name)
 {
+	struct stat st;
+	if (fstat(parent, &st) < 0)
+		return {};
+	return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + "/" + name;
+}
+
+} // namespace
+
+const Change *DryRunLedger::find(int parent, const std::string &name) const
+{
+	auto entry = entries_.find(ledgerKey(parent, name));
+	return entry == entries_.end() ? nullptr : &entry->second;
+}
+
+void DryRunLedger::record(int parent, const std::string &name, Change change)
+{
+	entries_[ledgerKey(parent, name)] = change;
+}
+
+Remover::Remover(const Root &root, ChangeSink &sink, DryRunLedger *ledger)
+	: root_(root), sink_(sink), ledger_(ledger)
+{
+}
+
+bool Remover::dryRunRemoved(int parent, const std::string &name) const
+{
+	if (!ledger_)
+		return false;
+	const Change *change = ledger_->find(parent, name);
+	return change && *change != Change::Empty;
 }
 
 Status Remover::removeMatches(std::string_view pattern)
@@ -191,6 +222,8 @@ Status Remover::emptyContents(int dir, const std::string &path, const TreeRules 
 			continue;
 		if (top && contains(rules.keepNames, name))
 			continue;
+		if (dryRunRemoved(dirfd(scan.get()), name))
+			continue;
 
 		std::string entryPath = childPath(path, name);
 		struct stat st;
@@ -248,6 +281,9 @@ Status Remover::emptyContents(int dir, const std::string &path, const TreeRules 
 
 Status Remover::removeEntry(int dir, const std::string &name, const std::string &path)
 {
+	if (dryRunRemoved(dir, name))
+		return {};
+
 	struct stat st;
 	if (fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		int error = errno;
@@ -302,7 +338,8 @@ Status Remover::removeDirectory(int parent, const std::string &name, const std::
 Status Remover::unlinkEntry(int parent, const std::string &name, const std::string &path, int flags)
 {
 	Change change = (flags & AT_REMOVEDIR) ? Change::RemoveDirectory : Change::Remove;
-	if (dryRun_) {
+	if (ledger_) {
+		ledger_->record(parent, name, change);
 		sink_.changed(change, path);
 		return {};
 	}
@@ -321,6 +358,9 @@ Status Remover::unlinkEntry(int parent, const std::string &name, const std::stri
 
 Status Remover::truncateEntry(int parent, const std::string &name, const std::string &path)
 {
+	if (ledger_ && ledger_->find(parent, name))
+		return {};
+
 	struct stat st;
 	if (fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		int error = errno;
@@ -334,7 +374,8 @@ Status Remover::truncateEntry(int parent, const std::string &name, const std::st
 	if (!S_ISREG(st.st_mode) || st.st_size == 0)
 		return {};
 
-	if (dryRun_) {
+	if (ledger_) {
+		ledger_->record(parent, name, Change::Empty);
 		sink_.changed(Change::Empty, path);
 		return {};
 	}

@@ -6,6 +6,7 @@
 
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <system_error>
 
@@ -52,14 +53,32 @@ struct TreeRules {
 	std::span<const std::string_view> keepNames;
 };
 
+// The entries a dry run reported as removed or emptied. A later pattern or
+// operation that reaches one again skips it, as a real run would find it
+// gone or empty, so the dry-run list equals the real run's.
+// NOTE: this grows with the number of paths listed, in dry runs only; a real
+// run keeps nothing per file.
+class DryRunLedger
+{
+public:
+	// Returns what was recorded for NAME in the open directory PARENT.
+	const Change *find(int parent, const std::string &name) const;
+	void record(int parent, const std::string &name, Change change);
+
+private:
+	std::unordered_map<std::string, Change> entries_;
+};
+
 class Remover
 {
 public:
-	Remover(const Root &root, ChangeSink &sink, bool dryRun);
+	// A dry run needs LEDGER, shared by every remover of the run; a real
+	// run passes nullptr.
+	Remover(const Root &root, ChangeSink &sink, DryRunLedger *ledger);
 
 	const Root &root() const { return root_; }
 	ChangeSink &sink() const { return sink_; }
-	bool dryRun() const { return dryRun_; }
+	bool dryRun() const { return ledger_ != nullptr; }
 
 	// Removes every match of PATTERN (see expandGlob()). A symlink is
 	// removed as a link; a directory with everything below it.
@@ -91,10 +110,11 @@ private:
 			       const TreeRules &rules);
 	Status unlinkEntry(int parent, const std::string &name, const std::string &path, int flags);
 	Status truncateEntry(int parent, const std::string &name, const std::string &path);
+	bool dryRunRemoved(int parent, const std::string &name) const;
 
 	const Root &root_;
 	ChangeSink &sink_;
-	bool dryRun_;
+	DryRunLedger *ledger_;
 };
 
 } // namespace sysclean
