@@ -31,20 +31,33 @@ sysclean_pre_pivot() (
             || printf 'sysclean: %s\n' "$*" >&2
     }
 
-    # Copies sysclean's output lines to kmsg.
+    # Copies sysclean's output lines to kmsg.  A syslog priority prefix
+    # ("<3>...", as sysclean writes when it believes stderr is the journal)
+    # gives the level; otherwise "error"/"warning" lines get 3/4, others 5.
     relay() {
         while IFS= read -r _line || [ -n "$_line" ]; do
+            _lvl=
+            case $_line in
+                '<'[0-7]'>'*)
+                    _lvl=${_line#<}
+                    _lvl=${_lvl%%>*}
+                    _line=${_line#<?>}
+                    ;;
+            esac
             case $_line in
                 sysclean:*)
                     _line=${_line#sysclean:}
                     _line=${_line# }
                     ;;
             esac
-            case $_line in
-                error* | Error* | ERROR*) log 3 "$_line" ;;
-                warning* | Warning* | WARNING*) log 4 "$_line" ;;
-                *) log 5 "$_line" ;;
-            esac
+            if [ -z "$_lvl" ]; then
+                case $_line in
+                    error* | Error* | ERROR*) _lvl=3 ;;
+                    warning* | Warning* | WARNING*) _lvl=4 ;;
+                    *) _lvl=5 ;;
+                esac
+            fi
+            log "$_lvl" "$_line"
         done
     }
 

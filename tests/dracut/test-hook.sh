@@ -94,6 +94,9 @@ RO=0             # 1: NEWROOT is a read-only tmpfs
 MARKER=1         # 1: create NEWROOT/etc/sysclean-pending
 MOUNTED=1        # 0: NEWROOT is a plain directory, not a mount point
 BIN_MISSING=0    # 1: SYSCLEAN_BIN points at nothing
+REAL_LIB=0       # 1: dracut's own dracut-lib.sh instead of the stubs
+DRACUT_LIB=${DRACUT_LIB:-/usr/lib/dracut/modules.d/99base/dracut-lib.sh}
+DRACUT_UTIL=${DRACUT_UTIL:-/usr/lib/dracut/dracut-util}
 
 # Results of run_hook: W (work dir), NR (NEWROOT), RC (status of the shell).
 run_hook() {
@@ -128,6 +131,7 @@ fi > "$FAKE_DIR/root-state"
 echo "removing 3 files (fake)" >&2
 echo "sysclean: warning: already prefixed (fake)" >&2
 echo "summary on stdout (fake)"
+echo "<6>logfiles: removed 2 files (fake, journal prefix)" >&2
 if [ "$FAKE_RC" -ne 0 ]; then
     mv "$root/etc/sysclean-pending" "$root/etc/sysclean-failed"
     echo "error: simulated failure (fake)" >&2
@@ -138,13 +142,34 @@ EOF
     local bin=$W/fake-sysclean
     [[ $BIN_MISSING == 1 ]] && bin=$W/no-such-sysclean
 
+    local lib=$TESTS_DIR/dracut-lib-stub.sh path=$PATH
+    if [[ $REAL_LIB == 1 ]]; then
+        # dracut's getarg reads /etc/cmdline{,.d} and /proc/cmdline and
+        # calls dracut-getarg; shadow /proc/cmdline with the fake one.
+        printf '%s\n' "$CMDLINE" > "$W/cmdline"
+        mount --bind "$W/cmdline" /proc/cmdline || fail "cannot bind over /proc/cmdline"
+        mkdir -p "$W/bin"
+        ln -sf "$DRACUT_UTIL" "$W/bin/dracut-getarg"
+        ln -sf "$DRACUT_UTIL" "$W/bin/dracut-getargs"
+        path=$W/bin:$PATH
+        # PREFIX keeps dracut-lib from creating /run/initramfs and linking
+        # /var/log when loaded; it needs wait_for_dev or loads dev-lib.
+        cat > "$W/real-lib.sh" << EOF
+PREFIX=$W/prefix
+wait_for_dev() { :; }
+. "$DRACUT_LIB"
+EOF
+        lib=$W/real-lib.sh
+    fi
+
     say "running the hook under $shell, cmdline '$CMDLINE', fake exit $FAKE_RC, ro=$RO"
     # shellcheck disable=SC2016 # expanded by the shell under test
     env NEWROOT="$NR" SYSCLEAN_BIN="$bin" SYSCLEAN_SYSRQ="$W/sysrq" SYSCLEAN_KMSG="$W/kmsg" \
-        FAKE_CMDLINE="$CMDLINE" FAKE_RC="$FAKE_RC" FAKE_DIR="$W" \
+        FAKE_CMDLINE="$CMDLINE" FAKE_RC="$FAKE_RC" FAKE_DIR="$W" PATH="$path" \
         timeout 3 "$shell" -c '. "$1"; . "$2"; echo "after-source rc=$?"' \
-        sh "$TESTS_DIR/dracut-lib-stub.sh" "$HOOK" > "$W/out" 2> "$W/err"
+        sh "$lib" "$HOOK" > "$W/out" 2> "$W/err"
     RC=$?
+    [[ $REAL_LIB == 1 ]] && umount /proc/cmdline
     check_guards
 }
 
@@ -179,7 +204,9 @@ expect_ran() {
     assert_contains "$W/kmsg" "sysclean: removing 3 files (fake)" "stderr line"
     assert_contains "$W/kmsg" "sysclean: summary on stdout (fake)" "stdout line"
     assert_contains "$W/kmsg" "<4>sysclean: warning: already prefixed (fake)" "prefixed warning line"
+    assert_contains "$W/kmsg" "<6>sysclean: logfiles: removed 2 files (fake, journal prefix)" "line with priority prefix"
     assert_not_contains "$W/kmsg" "sysclean: sysclean:" "doubled prefix"
+    assert_not_contains "$W/kmsg" "sysclean: <" "priority prefix left in the text"
 }
 
 expect_no_trigger() {
@@ -364,6 +391,30 @@ case_returns() {
     assert_empty "$W/leak" "leaks"
 }
 
+case_real_dracut_lib() {
+    # The same hook with dracut's own getarg/getargbool.
+    [[ -r $DRACUT_LIB && -x $DRACUT_UTIL ]] \
+        || fail "dracut is not installed (Debian: apt-get install dracut-core)"
+    # Extra shield: dracut-lib must not touch the host's /run or /var/log.
+    mount -t tmpfs tmpfs /run || fail "mount tmpfs on /run"
+    mount -t tmpfs tmpfs /var/log || fail "mount tmpfs on /var/log"
+    REAL_LIB=1
+    CMDLINE="quiet rd.sysclean=0 rd.sysclean.action=reboot"
+    run_hook "$1"
+    expect_returned
+    expect_not_run
+    expect_marker
+    expect_no_trigger
+    umount "$NR"
+    rm -rf "$W"
+    CMDLINE="quiet rd.sysclean rd.sysclean.action=reboot"
+    run_hook "$1"
+    expect_looped
+    expect_ran
+    expect_trigger b
+    umount /var/log /run
+}
+
 fn=case_${CASE//-/_}
 declare -F "$fn" > /dev/null || fail "unknown case $CASE"
 
@@ -384,7 +435,7 @@ done
 
 for sh in "${shells[@]}"; do
     # reset the knobs for every shell
-    CMDLINE="" FAKE_RC=0 RO=0 MARKER=1 MOUNTED=1 BIN_MISSING=0
+    CMDLINE="" FAKE_RC=0 RO=0 MARKER=1 MOUNTED=1 BIN_MISSING=0 REAL_LIB=0
     say "=== case $CASE under ${sh##*/}"
     "$fn" "$(command -v "$sh")"
 done
