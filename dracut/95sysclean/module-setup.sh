@@ -53,17 +53,17 @@ install() {
     # What the hook runs besides shell builtins.
     inst_multiple mount umount sync sleep
 
-    # Order 55 within pre-pivot:
-    #  - after 00 (fstab-sys mounts /etc/fstab.sys), 10 (overlay-root) and
-    #    50 (usrmount's mount-usr.sh mounts a separate /usr in a shell-only
-    #    initramfs; selinux-loadpolicy.sh loads the policy, so files sysclean
-    #    creates get labelled by the policy instead of left unlabelled).  In a
-    #    systemd initramfs, sysroot.mount and the x-initrd.mount units are
-    #    already done when dracut-pre-pivot.service starts.
-    #  - before 60-63 (masterkey, EVM, IMA policy, ecryptfs), 90 (plymouth
-    #    new root) and 99 (convertfs), and before the cleanup hooks and
-    #    switch_root, so a power-off/reboot request happens with the
-    #    initramfs still in control.
+    # Order 55 within pre-pivot (dracut 059 hook numbers):
+    #  - After 00 (fstab-sys mounts /etc/fstab.sys) and 10 (overlay-root).
+    #  - After 50: in a shell-only initramfs, usrmount mounts a separate /usr
+    #    there.  selinux-loadpolicy.sh also runs at 50, so the files that
+    #    sysclean creates get labels from the policy instead of none.
+    #  - In a systemd initramfs, sysroot.mount and the x-initrd.mount units
+    #    are done before dracut-pre-pivot.service starts.
+    #  - Before 60-63 (masterkey, EVM, IMA policy, ecryptfs), 90 (plymouth)
+    #    and 99 (convertfs), and before the cleanup hooks and switch_root.
+    #    The power-off or reboot request is then made while the initramfs
+    #    still runs the boot.
     # shellcheck disable=SC2154 # moddir is set by dracut
     inst_hook pre-pivot 55 "$moddir/sysclean-pre-pivot.sh"
 }

@@ -22,8 +22,9 @@ sysclean_pre_pivot() (
     marker=$root/etc/sysclean-pending
 
     # log LEVEL MESSAGE...: one kmsg record "<LEVEL>sysclean: MESSAGE".
-    # The file is opened anew for every record: the kernel rate-limits
-    # /dev/kmsg writers per open file.  Falls back to stderr.
+    # The file is opened anew for every record because the kernel rate-limits
+    # writes per open file of /dev/kmsg (Linux 4.10 and later, with the
+    # default printk.devkmsg=ratelimit).  Falls back to stderr.
     log() {
         _lvl=$1
         shift
@@ -61,8 +62,8 @@ sysclean_pre_pivot() (
         done
     }
 
-    # Prints "ro" or "rw" for the topmost mount at $root (read-only if the
-    # mount or its superblock is); fails when $root is not a mount point.
+    # Prints "ro" or "rw" for the topmost mount at $root, or fails when $root
+    # is not a mount point.  It is "ro" when the mount or its superblock is.
     mount_state() {
         _state=
         while read -r _id _parent _dev _mroot _mp _opts _rest; do
@@ -84,7 +85,7 @@ sysclean_pre_pivot() (
         if mount -o remount,ro "$root"; then
             log 5 "remounted $root read-only again"
         else
-            log 4 "could not remount $root read-only again"
+            log 4 "failed to remount $root read-only again, it stays read-write"
         fi
     }
 
@@ -124,17 +125,17 @@ sysclean_pre_pivot() (
     esac
 
     if [ ! -x "$bin" ]; then
-        log 3 "$bin is missing; not sealing, continuing boot"
+        log 3 "$bin not found, not sealing (marker kept). Rebuild the initramfs with sysclean installed: dracut -f"
         return 0
     fi
 
     if ! state=$(mount_state); then
-        log 3 "$root is not a mount point; not sealing, continuing boot"
+        log 3 "$root is not a mount point, not sealing (marker kept)"
         return 0
     fi
     if [ "$state" = ro ]; then
         if ! mount -o remount,rw "$root"; then
-            log 3 "cannot remount $root read-write; not sealing, continuing boot"
+            log 3 "failed to remount $root read-write, not sealing (marker kept)"
             return 0
         fi
         log 5 "remounted $root read-write"
@@ -144,7 +145,7 @@ sysclean_pre_pivot() (
     run_sysclean
     rc=$?
     if [ "$rc" -ne 0 ]; then
-        log 3 "sealing $root failed (exit status $rc), see /etc/sysclean-failed on it; continuing boot"
+        log 3 "sealing $root failed with exit status $rc, the boot continues. The report is in /etc/sysclean-failed"
         restore_state
         return 0
     fi
@@ -163,9 +164,9 @@ sysclean_pre_pivot() (
     if umount -R "$root" 2> /dev/null || umount "$root" 2> /dev/null; then
         log 5 "unmounted $root"
     elif mount -o remount,ro "$root"; then
-        log 4 "could not unmount $root, remounted it read-only"
+        log 4 "failed to unmount $root, remounted it read-only"
     else
-        log 3 "could not unmount $root nor remount it read-only (data was synced)"
+        log 3 "failed to unmount $root or to remount it read-only (its data was synced)"
     fi
     sync
 
@@ -177,7 +178,7 @@ sysclean_pre_pivot() (
         key=o
     fi
     if ! echo "$key" > "$sysrq"; then
-        log 3 "could not write '$key' to $sysrq: $action the machine by hand"
+        log 3 "failed to write '$key' to $sysrq, $action the machine by hand"
     fi
     # Never fall through to switch_root: booting would dirty the sealed
     # image.  The power-off request is carried out asynchronously.

@@ -3,12 +3,12 @@
 #
 # Unit test of the pre-pivot hook: test-hook.sh CASE
 #
-# The hook is sourced, as dracut does, by each shell under test (dash, bash)
-# with stub getarg/getargbool fed from a fake command line, a tmpfs as
-# NEWROOT and a fake sysclean that records its arguments and exits with a
-# chosen status.  Everything runs in a private mount namespace where
-# /proc/sysrq-trigger and /dev/kmsg are shadowed by temp files; on top of
-# that the hook is pointed at temp files through SYSCLEAN_SYSRQ/SYSCLEAN_KMSG.
+# Each shell under test (dash, bash, busybox sh if installed) sources the
+# hook as dracut does.  Stub getarg/getargbool read a fake command line,
+# NEWROOT is a tmpfs, and a fake sysclean records its arguments and exits
+# with a chosen status.  Everything runs in a private mount namespace where
+# temp files shadow /proc/sysrq-trigger and /dev/kmsg.  On top of that,
+# SYSCLEAN_SYSRQ and SYSCLEAN_KMSG point the hook at other temp files.
 set -u
 
 # shellcheck source=tests/dracut/lib.sh
@@ -217,7 +217,7 @@ expect_no_trigger() {
 expect_trigger() {
     check "the sysrq trigger got '$1'"
     [[ -e $W/sysrq && $(cat "$W/sysrq") == "$1" ]] \
-        || fail "sysrq trigger holds '$(cat "$W/sysrq" 2> /dev/null)', want '$1'"
+        || fail "sysrq trigger contains '$(cat "$W/sysrq" 2> /dev/null)', want '$1'"
 }
 
 expect_mount() {
@@ -315,7 +315,7 @@ case_failure() {
     expect_no_trigger
     expect_mount rw
     check "the failure and sysclean's own exit status were logged at error level"
-    assert_contains "$W/kmsg" "<3>sysclean: sealing $NR failed (exit status 3)" "failure message"
+    assert_contains "$W/kmsg" "<3>sysclean: sealing $NR failed with exit status 3" "failure message"
     assert_contains "$W/kmsg" "<3>sysclean: error: simulated failure (fake)" "error line"
 }
 
@@ -355,7 +355,7 @@ case_missing_binary() {
     expect_no_trigger
     expect_marker
     expect_mount rw
-    assert_contains "$W/kmsg" "<3>sysclean: $W/no-such-sysclean is missing" "error message"
+    assert_contains "$W/kmsg" "<3>sysclean: $W/no-such-sysclean not found" "error message"
 }
 
 case_not_mounted() {

@@ -4,7 +4,7 @@
 # Builds a small initramfs with the real dracut from a private module tree
 # (bash, base, udev-rules and this module), without naming any module on the
 # command line: the sysclean module must come in by default (check() returns
-# 0).  Then checks the image holds the binary, the tools and the hook.  A
+# 0).  Then checks that the image contains the binary, the tools and the hook.  A
 # second build without the binary checks the module then steps aside.
 set -u
 
@@ -46,12 +46,12 @@ SYSCLEAN_BIN=$T/sysclean build "$T/with.img"
 assert_contains "$T/log" "Including module: sysclean" "dracut log"
 lsinitrd "$T/with.img" > "$T/list" 2> /dev/null || fail "lsinitrd failed"
 
-check "the image holds /usr/sbin/sysclean and the pre-pivot hook at order 55"
+check "the image contains /usr/sbin/sysclean and the pre-pivot hook at order 55"
 assert_contains "$T/list" " usr/sbin/sysclean" "binary"
 hook_path=$(grep -Eo '(usr/)?lib/dracut/hooks/pre-pivot/55-sysclean-pre-pivot\.sh$' "$T/list" | head -n 1)
 [[ -n $hook_path ]] || fail "hook not in the image"
 
-check "the image holds the tools the hook runs"
+check "the image contains the tools the hook runs"
 for tool in mount umount sync sleep; do
     grep -Eq " (usr/)?s?bin/$tool( |\$)" "$T/list" || fail "$tool not in the image"
 done

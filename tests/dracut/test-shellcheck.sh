@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Runs shellcheck over the module and the test scripts.  The hook is checked as
-# POSIX sh (it runs under dash, bash or busybox ash), and also as dash;
-# module-setup.sh is sourced by dracut itself, which is bash.
+# POSIX sh (it runs under dash, bash or busybox ash), and also as dash.
+# Dracut itself, a bash program, sources module-setup.sh.
 set -u
 
 # shellcheck source=tests/dracut/lib.sh
