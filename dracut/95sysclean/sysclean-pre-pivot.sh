@@ -145,7 +145,11 @@ sysclean_pre_pivot() (
     run_sysclean
     rc=$?
     if [ "$rc" -ne 0 ]; then
-        log 3 "sealing $root failed with exit status $rc, the boot continues. The report is in /etc/sysclean-failed"
+        if [ -e "$root/etc/sysclean-failed" ]; then
+            log 3 "sealing $root failed with exit status $rc, the boot continues. The report is in /etc/sysclean-failed"
+        else
+            log 3 "sealing $root failed with exit status $rc, the boot continues (marker kept)"
+        fi
         restore_state
         return 0
     fi
