@@ -83,14 +83,6 @@ debian_mirror() {
 	return 1
 }
 
-# Run COMMAND... while holding an exclusive lock on LOCKFILE.
-with_lock() {
-	local lockfile=$1
-	shift
-	mkdir -p "$(dirname "$lockfile")"
-	flock "$lockfile" "$@"
-}
-
 # Run COMMAND... in TREE with chroot, inside a private mount namespace so that
 # the proc, sysfs and /dev mounts it needs never appear on the host. /dev is
 # a fresh tmpfs with the few character devices package scripts and dracut use,

@@ -5,11 +5,15 @@
 #
 #   guest-image.sh BUILDDIR OUTDIR
 #
-# OUTDIR receives tree/ (the cached guest tree plus `meson install` of
-# BUILDDIR, the test users and the test-only unit that powers off once the
-# real root is reached), vmlinuz, initrd-systemd.img (systemd initramfs with
-# the sysclean module), initrd-shell.img (the same without systemd) and
-# root.img (ext4 made from tree/ with mkfs.ext4 -d). Scenarios copy root.img
+# OUTDIR receives these files:
+#   tree/               the cached guest tree plus `meson install` of BUILDDIR,
+#                       the test users, and a test-only unit that powers off
+#                       once the real root is reached
+#   vmlinuz             the guest's kernel
+#   initrd-systemd.img  systemd initramfs with the sysclean module
+#   initrd-shell.img    the same without systemd
+#   root.img            ext4 image made from tree/ with mkfs.ext4 -d
+# Scenarios copy root.img
 # and never change the others. OUTDIR/key records a hash of every input; a
 # matching key means the artefacts are reused. A lock serialises concurrent
 # callers.
@@ -18,7 +22,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 . "$SYSCLEAN_TEST_LIB/state.sh"
 
-# Drivers for a virtio disk with ext4; crc32c backs the ext4 checksums.
+# Drivers for an ext4 virtio disk. ext4 checksums need crc32c.
 GUEST_DRIVERS="virtio_pci virtio_blk ext4 crc32c_generic"
 GUEST_MODULES_SYSTEMD="systemd systemd-initrd dracut-systemd base fs-lib rootfs-block udev-rules kernel-modules sysclean"
 GUEST_MODULES_SHELL="base fs-lib rootfs-block udev-rules kernel-modules sysclean"
@@ -42,15 +46,20 @@ build_initramfs() {
 }
 
 build() {
-	local builddir=$1 out=$2 guest stage key kver
+	local builddir=$1 out=$2 guest stage key kver installed
 	guest=$("$SYSCLEAN_TEST_LIB/guest-tree.sh" guest)
 
 	stage=$out/stage
 	rm -rf "$stage"
 	meson install -C "$builddir" --no-rebuild --quiet --destdir "$stage" >"$out/install.log" 2>&1 ||
 		die "meson install from $builddir failed, see $out/install.log"
-	[ -n "$(find "$stage" -name sysclean -type f -perm -u+x)" ] ||
-		die "meson install from $builddir installed no sysclean binary"
+	installed=$(find "$stage" -name sysclean -type f -perm -u+x -printf '/%P\n' | head -n 1)
+	[ -n "$installed" ] || die "meson install from $builddir installed no sysclean binary"
+	# NOTE: the dracut module looks for the binary in /usr/sbin and in
+	# dracut's PATH, which lacks /usr/local/sbin (meson's default prefix).
+	if [ "$installed" != /usr/sbin/sysclean ]; then
+		die "$builddir installs sysclean as $installed, where the dracut module does not find it; configure it with --prefix=/usr"
+	fi
 
 	key=$(printf '%s\n' "$guest" "$(hash_tree "$stage")" \
 		"$(cat "$SYSCLEAN_TEST_LIB/common.sh" "$SYSCLEAN_TEST_LIB/guest-image.sh" | sha256sum)" \

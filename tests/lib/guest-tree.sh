@@ -35,8 +35,8 @@ guest_key=guest-$SUITE-$(short_hash "$base_key $GUEST_PACKAGES")-$today
 # Remove every cached tree of LAYER (base or guest) except KEEP, and any
 # temporary directory an interrupted build left. Runs under the cache lock,
 # so no other build is in progress.
-# NOTE: a test in another process that is copying a tree of yesterday's key
-# at the moment the key changes can lose it; the copy then fails loudly.
+# NOTE: a test in another process that copies yesterday's tree while the key
+# changes can see it removed. Its copy then fails with an error.
 remove_stale() {
 	local layer=$1 keep=$2 dir
 	for dir in "$CACHE/$layer"-* "$CACHE"/.build-"$layer"-*; do

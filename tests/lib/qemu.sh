@@ -7,9 +7,9 @@ GUEST_MEMORY=${GUEST_MEMORY:-1024}
 GUEST_CPUS=${GUEST_CPUS:-2}
 
 # Print the accelerator to use: kvm only where /dev/kvm is writable, the CPU
-# advertises vmx or svm, and the paravirtual kvm_pvm module is not loaded
-# (with it QEMU aborts or the guest hangs silently); tcg otherwise.
-# SYSCLEAN_TEST_ACCEL=tcg|kvm overrides the choice.
+# advertises vmx or svm, and the paravirtual kvm_pvm module is not loaded,
+# tcg otherwise. Under kvm_pvm, QEMU with KVM aborts or the guest hangs
+# silently. SYSCLEAN_TEST_ACCEL=tcg|kvm overrides the choice.
 guest_accel() {
 	if [ -n "${SYSCLEAN_TEST_ACCEL:-}" ]; then
 		echo "$SYSCLEAN_TEST_ACCEL"

@@ -53,9 +53,9 @@ ops_selected() {
 	return 1
 }
 
-# Print the expected form of each entry after the operations in SELECTED ran
-# (comma separated; empty for none): "PATH<TAB>FORM", FORM being "absent" or
-# the planted form, with size 0 for an emptied file.
+# Print the expected form of each entry after the comma-separated operations
+# in SELECTED ran, as "PATH<TAB>FORM". FORM is "absent" or the planted form,
+# with size 0 for an emptied file. An empty SELECTED means nothing ran.
 state_expected() {
 	local selected=$1 type path mode uid gid ops result
 	shift
@@ -119,7 +119,7 @@ observe_dir() {
 	fi
 }
 
-# Image that holds PATH and the path inside it: the image in STATE_VAR_IMAGE
+# Print the image that contains PATH and the path inside it: the image in STATE_VAR_IMAGE
 # for paths under /var when set (a separate /var file system), otherwise
 # STATE_IMAGE. Prints "IMAGE<TAB>PATH".
 image_for_path() {
@@ -225,7 +225,8 @@ state_plant_image() {
 
 # Compare each entry with what it must look like after the operations in
 # SELECTED ran, observing paths with OBSERVER (observe_dir with a root bound
-# by the caller, or observe_image). Print one line per mismatch; fail if any.
+# by the caller, or observe_image). Print one line per mismatch and fail if
+# there is any.
 state_check() {
 	local observer=$1 selected=$2 path want got failed=0
 	shift 2
