@@ -205,10 +205,23 @@ std::string describe(const EntryState &state)
 	return text;
 }
 
+// Returns the mount id of NAME in DIR, or of DIR when NAME is empty. A bind
+// mount of the host's /usr has the fixture's st_dev, so st_dev alone cannot
+// stop the cleanup there.
+uint64_t mountIdOf(int dir, const char *name)
+{
+	struct statx stx;
+	int flags = AT_SYMLINK_NOFOLLOW | (name[0] ? 0 : AT_EMPTY_PATH);
+	REQUIRE(statx(dir, name, flags, STATX_MNT_ID, &stx) == 0);
+	REQUIRE((stx.stx_mask & STATX_MNT_ID) != 0);
+	return stx.stx_mnt_id;
+}
+
 void removeBelow(int dir)
 {
 	struct stat dirStat;
 	REQUIRE(fstat(dir, &dirStat) == 0);
+	uint64_t dirMount = mountIdOf(dir, "");
 
 	int scanFd = dup(dir);
 	REQUIRE(scanFd >= 0);
@@ -227,9 +240,9 @@ void removeBelow(int dir)
 		if (fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			// A mount a test forgot to unmount stays; its namespace
-			// goes away with the test process.
-			if (st.st_dev != dirStat.st_dev)
+			// A mount a test left behind stays; its namespace goes
+			// away with the test process.
+			if (st.st_dev != dirStat.st_dev || mountIdOf(dir, name.c_str()) != dirMount)
 				continue;
 			fchmodat(dir, name.c_str(), 0700, 0);
 			int child = openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -423,7 +436,7 @@ std::string syscleanPath()
 
 ProcessResult runSysclean(const std::vector<std::string> &args, const RunOptions &options)
 {
-	std::string binary = syscleanPath();
+	std::string binary = options.binary.empty() ? syscleanPath() : options.binary;
 
 	int outFd = memfd_create("sysclean-stdout", MFD_CLOEXEC);
 	int errFd = memfd_create("sysclean-stderr", MFD_CLOEXEC);
@@ -451,6 +464,8 @@ ProcessResult runSysclean(const std::vector<std::string> &args, const RunOptions
 		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (null < 0 || dup2(null, 0) < 0 || dup2(outFd, 1) < 0 || dup2(errFd, 2) < 0)
 			_exit(125);
+		if (!options.chrootDir.empty() && (chroot(options.chrootDir.c_str()) < 0 || chdir("/") < 0))
+			_exit(124);
 		if (!options.cwd.empty()) {
 			if (chdir(options.cwd.c_str()) < 0)
 				_exit(126);

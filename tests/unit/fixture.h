@@ -18,7 +18,7 @@ namespace sysclean::test {
 enum class EntryType { File, Directory, Symlink, Fifo, Socket };
 
 // One entry of a fixture tree. Paths are relative to the tree ("var/log/x");
-// missing parent directories are created with mode 0755, owned by root.
+// missing parent directories are created with mode 0755, owned by the test.
 struct Entry {
 	std::string path;
 	EntryType type = EntryType::File;
@@ -121,6 +121,10 @@ struct RunOptions {
 	// Remove CWD in the child after entering it, so the binary starts in
 	// a deleted directory.
 	bool removeCwd = false;
+	// Directory the child chroot()s into first; BINARY is then a path
+	// inside it. Only for the root suite, in its private mount namespace.
+	std::string chrootDir;
+	std::string binary;
 };
 
 // Path of the sysclean binary, from $SYSCLEAN; fails the test without it.
