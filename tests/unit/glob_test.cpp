@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -150,6 +151,14 @@ TEST_CASE("glob: symlinked directories resolve in root", "[glob]")
 
 	INFO((componentWalk ? "component walk" : "openat2"));
 	CHECK(expansion.status.ok());
+	if (geteuid() != 0) {
+		// The fixture is owned by the unprivileged test user, and no
+		// symlink below a directory of a user other than root is
+		// followed.
+		CHECK(expansion.matches == Paths{"/home/alice/.bash_history"});
+		CHECK(expansion.skipped == Paths{"/home/bob", "/home/out", "/home/up"});
+		return;
+	}
 	// "out" resolves to the sentinel's path inside the root, "up" to the
 	// root itself: neither leaves it.
 	CHECK(expansion.matches == Paths{
@@ -158,6 +167,7 @@ TEST_CASE("glob: symlinked directories resolve in root", "[glob]")
 		"/home/out/.bash_history",
 		"/home/up/.bash_history",
 	});
+	CHECK(expansion.skipped == Paths{});
 }
 
 TEST_CASE("glob: symlink loop reported", "[glob]")
