@@ -145,13 +145,24 @@ Status expandComponents(const Root &root, std::string_view pattern, const GlobHa
 		if (end == std::string_view::npos)
 			end = pattern.size();
 		std::string_view component = pattern.substr(start, end - start);
-		if (!component.empty() && component != ".")
-			components.emplace_back(component);
 		start = end + 1;
+		if (component.empty() || component == ".")
+			continue;
+
+		// A literal path read from the target (a home in /etc/passwd)
+		// may hold "..": it is applied to the path as written and stops
+		// at the root. NOTE: the kernel would apply it after following a
+		// symlink; here "a/.." is "" even when a is a symlink.
+		if (literal && component == "..") {
+			if (!components.empty())
+				components.pop_back();
+			continue;
+		}
+		components.emplace_back(component);
 	}
 
-	// "..", even from a wildcard, could only climb back up: the operations'
-	// patterns never need it.
+	// In a pattern, "..", even from a wildcard, could only climb back up:
+	// the operations' patterns never need it.
 	if (components.empty() ||
 	    std::find(components.begin(), components.end(), "..") != components.end())
 		return Status::fromErrno(EINVAL);

@@ -37,7 +37,8 @@ Status expandGlob(const Root &root, std::string_view pattern, const GlobHandler 
 
 // Visits PATH as expandGlob() does, with every component taken literally:
 // for paths read from the target, such as home directories in /etc/passwd,
-// where "*" or "[" are ordinary characters.
+// where "*" or "[" are ordinary characters. ".." removes the component
+// before it, and never climbs above the root.
 Status expandLiteral(const Root &root, std::string_view path, const GlobHandler &handler);
 
 } // namespace sysclean

@@ -185,10 +185,12 @@ Status Remover::emptyOpenDirectory(int dir, const std::string &path, const TreeR
 		return errnoCode(EPERM);
 	}
 
-	return emptyContents(dir, path, rules, true);
+	bool kept = false;
+	return emptyContents(dir, path, rules, true, kept);
 }
 
-Status Remover::emptyContents(int dir, const std::string &path, const TreeRules &rules, bool top)
+Status Remover::emptyContents(int dir, const std::string &path, const TreeRules &rules, bool top,
+			     bool &kept)
 {
 	int scanFd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (scanFd < 0) {
@@ -253,11 +255,12 @@ Status Remover::emptyContents(int dir, const std::string &path, const TreeRules 
 				Result<MountKey> childKey = mountKeyOf(child.get());
 				if (parentKey && childKey && !(*parentKey == *childKey)) {
 					sink_.skipped(entryPath, "another filesystem is mounted here, not crossing it");
+					kept = true;
 					continue;
 				}
-				status.update(emptyContents(child.get(), entryPath, rules, false));
+				status.update(emptyContents(child.get(), entryPath, rules, false, kept));
 			} else {
-				status.update(removeDirectory(dirfd(scan.get()), name, entryPath, rules));
+				status.update(removeDirectory(dirfd(scan.get()), name, entryPath, rules, kept));
 			}
 			continue;
 		}
@@ -293,13 +296,15 @@ Status Remover::removeEntry(int dir, const std::string &name, const std::string 
 		return Status::fromErrno(error);
 	}
 
-	if (S_ISDIR(st.st_mode))
-		return removeDirectory(dir, name, path, {});
+	if (S_ISDIR(st.st_mode)) {
+		bool kept = false;
+		return removeDirectory(dir, name, path, {}, kept);
+	}
 	return unlinkEntry(dir, name, path, 0);
 }
 
 Status Remover::removeDirectory(int parent, const std::string &name, const std::string &path,
-				const TreeRules &rules)
+				const TreeRules &rules, bool &kept)
 {
 	int childFd = openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (childFd < 0) {
@@ -320,17 +325,22 @@ Status Remover::removeDirectory(int parent, const std::string &name, const std::
 	}
 	if (!(*parentKey == *childKey)) {
 		sink_.skipped(path, "another filesystem is mounted here, not crossing it");
+		kept = true;
 		return {};
 	}
 
 	TreeRules below;
 	below.truncateNames = rules.truncateNames;
-	Status status = emptyContents(child.get(), path, below, false);
+	bool keptBelow = false;
+	Status status = emptyContents(child.get(), path, below, false, keptBelow);
 	child.reset();
 
 	// The first failure below was reported already; removing the
-	// directory would only add "Directory not empty" to it.
-	if (!status.ok())
+	// directory would only add "Directory not empty" to it. A mount point
+	// kept below keeps this directory too, without an error.
+	if (keptBelow)
+		kept = true;
+	if (!status.ok() || keptBelow)
 		return status;
 	return unlinkEntry(parent, name, path, AT_REMOVEDIR);
 }

@@ -105,9 +105,12 @@ public:
 
 private:
 	std::string describeProtected(const std::string &path) const;
-	Status emptyContents(int dir, const std::string &path, const TreeRules &rules, bool top);
+	// KEPT is set when anything below DIR stays by policy (a mount point),
+	// so that the directories above it are not removed either.
+	Status emptyContents(int dir, const std::string &path, const TreeRules &rules, bool top,
+			     bool &kept);
 	Status removeDirectory(int parent, const std::string &name, const std::string &path,
-			       const TreeRules &rules);
+			       const TreeRules &rules, bool &kept);
 	Status unlinkEntry(int parent, const std::string &name, const std::string &path, int flags);
 	Status truncateEntry(int parent, const std::string &name, const std::string &path);
 	bool dryRunRemoved(int parent, const std::string &name) const;

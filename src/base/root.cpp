@@ -27,11 +27,15 @@ constexpr int kMaxSymlinks = 40;
 std::atomic<bool> forceComponentWalk{false};
 std::atomic<bool> openat2Missing{false};
 
-// Top-level directories of the target that no operation may empty, whatever
-// symlink led there. Entries matching "lib*" are added at run time.
-constexpr std::array kProtectedNames{
+// Directories of the target that no operation may empty, whatever symlink
+// led there: the top-level system directories and the second-level ones
+// that hold programs, libraries and package state. Entries of / and /usr
+// matching "lib*" are added at run time.
+constexpr std::array kProtectedPaths{
 	"etc", "usr", "boot", "var", "home", "root", "srv", "opt",
 	"bin", "sbin", "dev", "proc", "sys", "run",
+	"usr/bin", "usr/sbin", "usr/libexec", "usr/share", "usr/include", "usr/local", "usr/src",
+	"var/lib", "var/cache", "var/spool", "var/mail", "var/opt", "var/local", "var/backups",
 };
 
 std::vector<std::string> splitPath(std::string_view path)
@@ -272,29 +276,32 @@ Result<bool> Root::isProtected(int dir) const
 	if (sameInode(dirStat, rootStat))
 		return true;
 
-	std::vector<std::string> names(kProtectedNames.begin(), kProtectedNames.end());
-	int scanFd = openat(fd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (scanFd < 0)
-		return errnoCode(errno);
-	DIR *scan = fdopendir(scanFd);
-	if (!scan) {
-		close(scanFd);
-		return errnoCode(errno);
+	std::vector<std::string> paths(kProtectedPaths.begin(), kProtectedPaths.end());
+	for (std::string_view parent : {"", "usr/"}) {
+		Result<UniqueFd> parentDir = openDirectory(parent.empty() ? "/" : parent);
+		if (!parentDir)
+			continue;
+		DIR *scan = fdopendir(parentDir->release());
+		if (!scan)
+			continue;
+		while (struct dirent *entry = readdir(scan)) {
+			if (fnmatch("lib*", entry->d_name, 0) == 0)
+				paths.push_back(std::string(parent) + entry->d_name);
+		}
+		closedir(scan);
 	}
-	while (struct dirent *entry = readdir(scan)) {
-		if (fnmatch("lib*", entry->d_name, 0) == 0)
-			names.emplace_back(entry->d_name);
-	}
-	closedir(scan);
 
-	for (const std::string &name : names) {
+	for (const std::string &path : paths) {
 		// Both the entry itself and where it leads count: with a merged
 		// /usr, /bin is a link to usr/bin and usr/bin is as vital.
 		struct stat st;
-		if (fstatat(fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && sameInode(st, dirStat))
+		Result<Location> location = openParent(path);
+		if (location &&
+		    fstatat(location->parent.get(), location->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    sameInode(st, dirStat))
 			return true;
 
-		Result<UniqueFd> resolved = openDirectory(name);
+		Result<UniqueFd> resolved = openDirectory(path);
 		if (resolved && fstat(resolved->get(), &st) == 0 && sameInode(st, dirStat))
 			return true;
 	}

@@ -51,8 +51,9 @@ public:
 	Result<std::string> resolvedPath(std::string_view path) const;
 
 	// Returns whether DIR (an open directory) is the root itself or one of
-	// the target's top-level system directories (/etc, /usr, /var, /lib*
-	// and the others that are never to be emptied), however reached.
+	// the target's system directories that are never to be emptied (/etc,
+	// /usr, /var, /lib*, /usr/lib*, /var/lib and the others listed in
+	// root.cpp), however reached.
 	Result<bool> isProtected(int dir) const;
 
 	// Forces the O_NOFOLLOW component walk instead of openat2(); tests use

@@ -227,6 +227,9 @@ TEST_CASE("root: protected directories", "[root]")
 		directory("home/alice"),
 		directory("srv/crash"),
 		directory("tmp"),
+		directory("var/lib/cloud"),
+		directory("var/cache/man"),
+		directory("usr/share/doc"),
 	});
 	Result<Root> root = Root::open(tree.root());
 	REQUIRE(root.ok());
@@ -241,11 +244,13 @@ TEST_CASE("root: protected directories", "[root]")
 	};
 
 	for (std::string path : {"/", "/etc", "/lib64", "/bin", "/usr/bin", "/lib", "/usr/lib", "/usr", "/var",
-				 "/home", "/srv", "/libexec-local", "/etc/..", "/var/log/../.."}) {
+				 "/home", "/srv", "/libexec-local", "/etc/..", "/var/log/../..", "/usr/lib64",
+				 "/var/lib", "/var/cache", "/usr/share"}) {
 		INFO("path: " << path);
 		CHECK(isProtected(path));
 	}
-	for (std::string path : {"/var/log", "/var/crash", "/home/alice", "/srv/crash", "/tmp", "/usr/lib64"}) {
+	for (std::string path : {"/var/log", "/var/crash", "/home/alice", "/srv/crash", "/tmp", "/var/lib/cloud",
+				 "/var/cache/man", "/usr/share/doc"}) {
 		INFO("path: " << path);
 		CHECK_FALSE(isProtected(path));
 	}
