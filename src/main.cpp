@@ -3,7 +3,11 @@
 // clones share none.
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include <sys/stat.h>
 
 #include "base/root.h"
 #include "config.h"
@@ -12,6 +16,8 @@
 #include "ops/registry.h"
 #include "options.h"
 #include "run.h"
+#include "sys/capabilities.h"
+#include "sys/target_mounts.h"
 
 namespace sysclean {
 
@@ -35,6 +41,69 @@ int usageError(const std::string &message)
 		std::fprintf(stderr, "sysclean: %s\n", message.c_str());
 	std::fprintf(stderr, "Try 'sysclean --help' for more information.\n");
 	return kExitSetup;
+}
+
+// Returns whether ROOT is the running system's own root directory.
+bool isRunningSystem(const Root &root)
+{
+	struct stat target;
+	struct stat own;
+	if (fstat(root.fd(), &target) < 0 || stat("/", &own) < 0)
+		return false;
+	return target.st_dev == own.st_dev && target.st_ino == own.st_ino;
+}
+
+// Returns every directory the selected operations clean below, for finding
+// the target's fstab entries that must be mounted first.
+std::vector<std::string> areasOf(const std::vector<const Operation *> &operations)
+{
+	std::vector<std::string> areas;
+	for (const Operation *operation : operations) {
+		for (std::string_view area : operation->areas)
+			areas.emplace_back(area);
+	}
+	return areas;
+}
+
+// Mounts the target's own filesystems that hold paths to clean (a separate
+// /var in the initrd, where only the root is mounted). Failures are logged
+// and recorded in REPORT: the operations still run on what is there.
+std::optional<TargetMounts> mountTargetFilesystems(const Options &options,
+						   const std::vector<const Operation *> &operations,
+						   RunReport &report)
+{
+	Result<CapabilityScope> scope = CapabilityScope::raise({Capability::SysAdmin});
+	if (!scope)
+		logMessage(LogLevel::Debug, "cannot raise CAP_SYS_ADMIN for mounting: " +
+						    scope.error().message());
+
+	auto debug = [](std::string_view line) { logMessage(LogLevel::Debug, std::string(line)); };
+	Result<TargetMounts> mounts = TargetMounts::mount(options.root, areasOf(operations), debug);
+	if (!mounts) {
+		std::string line = "failed to read '" + options.root + "/etc/fstab': " + mounts.error().message();
+		logMessage(LogLevel::Error, line);
+		report.addError(std::move(line));
+		report.failedOperations.emplace_back("mount");
+		return std::nullopt;
+	}
+
+	for (const TargetMount &mount : mounts->mounted())
+		logMessage(LogLevel::Info, "mounted " + mount.target + " from " + mount.source +
+						   (mount.device.empty() || mount.device == mount.source
+							    ? std::string()
+							    : " (" + mount.device + ")") +
+						   " for the run");
+	for (const TargetMount &mount : mounts->failures()) {
+		std::string line = "failed to mount " + mount.target + " from " + mount.source +
+				   " as listed in /etc/fstab: " + mount.error.message() +
+				   "; the state on it is not removed";
+		logMessage(LogLevel::Error, line);
+		report.addError(std::move(line));
+	}
+	if (!mounts->failures().empty())
+		report.failedOperations.emplace_back("mount");
+
+	return std::move(*mounts);
 }
 
 int run(int argc, char **argv)
@@ -63,6 +132,13 @@ int run(int argc, char **argv)
 	if (!operations)
 		return usageError(error);
 
+	// From here on the effective set is empty; each section raises what it
+	// needs. Without CAP_SETPCAP (not root) there is nothing to limit, and
+	// a user may still run sysclean on a tree of their own.
+	Status limited = limitCapabilities();
+	if (!limited.ok())
+		logMessage(LogLevel::Debug, "capabilities not limited: " + limited.error().message());
+
 	Result<Root> root = Root::open(options.root);
 	if (!root) {
 		logMessage(LogLevel::Error, "failed to open root directory '" + options.root +
@@ -90,7 +166,24 @@ int run(int argc, char **argv)
 		return kExitSetup;
 	}
 
-	RunReport report = runOperations(*root, *operations, options);
+	RunReport report;
+	std::optional<TargetMounts> mounts = !options.live && !isRunningSystem(*root)
+						     ? mountTargetFilesystems(options, *operations, report)
+						     : std::nullopt;
+
+	runOperations(*root, *operations, options, report);
+
+	if (mounts) {
+		Result<CapabilityScope> scope = CapabilityScope::raise({Capability::SysAdmin});
+		Status unmounted = mounts->unmountAll();
+		if (!unmounted.ok()) {
+			std::string line = "failed to unmount a filesystem mounted for the run: " +
+					   unmounted.error().message();
+			logMessage(LogLevel::Error, line);
+			report.addError(std::move(line));
+			report.failedOperations.emplace_back("mount");
+		}
+	}
 
 	if (options.ifPending && !options.dryRun) {
 		Status marker = report.failed() ? failMarker(*root, report.format()) : completeMarker(*root);

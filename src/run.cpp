@@ -10,6 +10,7 @@
 #include "base/remover.h"
 #include "config.h"
 #include "log.h"
+#include "sys/capabilities.h"
 
 namespace sysclean {
 
@@ -58,9 +59,7 @@ public:
 				   quoted(path) + ": " + std::string(reason);
 		logMessage(LogLevel::Error, line);
 
-		report_.errorCount++;
-		if (report_.errors.size() < kMaxReportedErrors)
-			report_.errors.push_back(std::move(line));
+		report_.addError(std::move(line));
 	}
 
 	void skipped(const std::string &path, std::string_view reason) override
@@ -109,6 +108,13 @@ private:
 
 } // namespace
 
+void RunReport::addError(std::string line)
+{
+	errorCount++;
+	if (errors.size() < kMaxReportedErrors)
+		errors.push_back(std::move(line));
+}
+
 std::string RunReport::format() const
 {
 	std::string text = "sysclean " SYSCLEAN_VERSION " failed: ";
@@ -126,16 +132,24 @@ std::string RunReport::format() const
 	return text;
 }
 
-RunReport runOperations(const Root &root, const std::vector<const Operation *> &operations,
-			const Options &options)
+void runOperations(const Root &root, const std::vector<const Operation *> &operations,
+		   const Options &options, RunReport &report)
 {
-	RunReport report;
 	DryRunLedger ledger;
 
 	for (const Operation *operation : operations) {
 		OperationSink sink(operation->name, options, report);
 		Remover remover(root, sink, options.dryRun ? &ledger : nullptr);
 		OperationContext context{root, remover, options.live, options.liveSettings};
+
+		// Removal walks directories of other users (homes, 0700 log
+		// directories) and unlinks in sticky directories. Not root: no
+		// capabilities to raise, and the user's own files still work.
+		Result<CapabilityScope> scope = CapabilityScope::raise(
+			{Capability::DacOverride, Capability::DacReadSearch, Capability::Fowner});
+		if (!scope)
+			logMessage(LogLevel::Debug, "cannot raise capabilities for removal: " +
+							    scope.error().message());
 
 		Status status = operation->run(context);
 
@@ -149,8 +163,6 @@ RunReport runOperations(const Root &root, const std::vector<const Operation *> &
 		if (sink.failures())
 			report.failedOperations.emplace_back(operation->name);
 	}
-
-	return report;
 }
 
 } // namespace sysclean

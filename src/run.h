@@ -20,13 +20,16 @@ struct RunReport {
 
 	bool failed() const { return !failedOperations.empty(); }
 
+	// Records an error line, keeping at most a bounded number of them.
+	void addError(std::string line);
+
 	// Formats the report written into ETC/sysclean-failed.
 	std::string format() const;
 };
 
-// Runs OPERATIONS in order on ROOT; each one runs even when an earlier one
-// failed.
-RunReport runOperations(const Root &root, const std::vector<const Operation *> &operations,
-			const Options &options);
+// Runs OPERATIONS in order on ROOT, adding their errors to REPORT; each one
+// runs even when an earlier one failed.
+void runOperations(const Root &root, const std::vector<const Operation *> &operations,
+		   const Options &options, RunReport &report);
 
 } // namespace sysclean
