@@ -12,6 +12,7 @@
 set -euo pipefail
 
 SYSCLEAN_TEST_LIB=$(cd "$(dirname "$0")/../lib" && pwd)
+# shellcheck source-path=SCRIPTDIR/../lib
 . "$SYSCLEAN_TEST_LIB/common.sh"
 . "$SYSCLEAN_TEST_LIB/state.sh"
 . "$SYSCLEAN_TEST_LIB/qemu.sh"
@@ -102,8 +103,9 @@ boot() {
 	guest_boot "$console" "$OUT/vmlinuz" "$OUT/initrd-$variant.img" \
 		"$CMDLINE_BASE $extra" "${disks[@]}" || boot_status=$?
 	log "boot $boot_count: QEMU exited with status $boot_status after ${GUEST_BOOT_SECONDS}s"
-	[ "$boot_status" -ne 124 ] && [ "$boot_status" -ne 137 ] ||
+	if [ "$boot_status" -eq 124 ] || [ "$boot_status" -eq 137 ]; then
 		fail "boot $boot_count timed out after ${GUEST_TIMEOUT:-300}s"
+	fi
 }
 
 # Check an image after a boot with e2fsck -fy. With "clean", the file system

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=bash
 # Shell helpers shared by the realroot, e2e and boot benchmark scripts:
 # messages, locking and the Debian mirror taken from the host's apt sources.
 # Source this file; it sets no shell options of its own.
@@ -91,6 +92,7 @@ debian_mirror() {
 chroot_run() {
 	local tree=$1
 	shift
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare --mount --propagation private -- /bin/sh -eu -c '
 		tree=$1
 		shift

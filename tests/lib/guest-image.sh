@@ -19,6 +19,7 @@
 # callers.
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/common.sh"
 . "$SYSCLEAN_TEST_LIB/state.sh"
 

@@ -16,6 +16,7 @@
 # changing it.
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/common.sh"
 
 SUITE=${SYSCLEAN_TEST_SUITE:-bookworm}

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=bash
 # Boot the e2e guest under QEMU with its serial console in a file. The guest
 # has no network device and no default devices (-nodefaults): only the
 # given disks and one serial port. Source after common.sh.
@@ -49,6 +50,7 @@ guest_boot() {
 	start=$(date +%s.%N)
 	timeout --kill-after=10 "${GUEST_TIMEOUT:-300}" "${GUEST_QEMU[@]}" </dev/null || rc=$?
 	end=$(date +%s.%N)
+	# shellcheck disable=SC2034 # read by the caller
 	GUEST_BOOT_SECONDS=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
 	return $rc
 }
@@ -58,6 +60,7 @@ guest_boot() {
 guest_boot_background() {
 	guest_qemu_command "$@"
 	"${GUEST_QEMU[@]}" </dev/null &
+	# shellcheck disable=SC2034 # read by the caller
 	GUEST_PID=$!
 }
 

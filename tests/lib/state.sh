@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=bash
 # Plant the per-instance state described by a state list (tests/lib/state.list
 # documents the format) into a directory tree or an ext4 image, and check a
 # tree or image against what the selected operations must leave behind.
@@ -7,6 +8,7 @@
 
 # Operations that run when --operations is not given.
 STATE_DEFAULT_OPS=bash-history,cloud-init,crash-data,dhcp-client-state,logfiles
+# shellcheck disable=SC2034 # read by the test scripts
 STATE_ALL_OPS=$STATE_DEFAULT_OPS,firewall-rules
 
 # Print the entries of the state lists as tab-separated fields:

@@ -12,6 +12,7 @@
 set -euo pipefail
 
 SYSCLEAN_TEST_LIB=$(cd "$(dirname "$0")/../lib" && pwd)
+# shellcheck source-path=SCRIPTDIR/../lib
 . "$SYSCLEAN_TEST_LIB/common.sh"
 . "$SYSCLEAN_TEST_LIB/state.sh"
 
