@@ -26,11 +26,14 @@ if [ "${SKIP_INSTALL:-0}" != 1 ]; then
 	"$source_root/tests/install-deps.sh" --tests || fail_setup "installing packages failed"
 fi
 
+# --prefix=/usr: the e2e suite installs the build into a guest, whose
+# initramfs takes the binary from /usr/sbin.
+setup_args=(--prefix=/usr -Dwerror=true)
 if [ -f "$builddir/build.ninja" ]; then
-	meson setup --reconfigure "$builddir" "$source_root" -Dwerror=true >/dev/null ||
+	meson setup --reconfigure "$builddir" "$source_root" "${setup_args[@]}" >/dev/null ||
 		fail_setup "meson setup failed"
 else
-	meson setup "$builddir" "$source_root" -Dwerror=true >/dev/null ||
+	meson setup "$builddir" "$source_root" "${setup_args[@]}" >/dev/null ||
 		fail_setup "meson setup failed"
 fi
 ninja -C "$builddir" || fail_setup "the build failed"
