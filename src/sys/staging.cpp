@@ -16,6 +16,7 @@
 #include "sys/capabilities.h"
 #include "sys/libmount_support.h"
 #include "sys/mounts.h"
+#include "sys/tree_copy.h"
 
 namespace sysclean {
 
@@ -128,6 +129,14 @@ Status StagingTmpfs::release()
 		status = Status::fromErrno(errno);
 	path_.clear();
 	return status;
+}
+
+Status stageOver(StagingTmpfs &staging, int dir, const std::string &name, std::uint64_t maxBytes)
+{
+	Result<UniqueFd> copy = copyTree(dir, staging.fd(), name, maxBytes);
+	if (!copy)
+		return copy.error();
+	return bindMount(copy->get(), dir);
 }
 
 } // namespace sysclean

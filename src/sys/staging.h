@@ -55,4 +55,12 @@ private:
 	UniqueFd fd_;
 };
 
+// Copies the directory DIR into a new directory NAME on STAGING (see
+// copyTree()) and bind-mounts the copy over DIR. Afterwards the path of DIR
+// shows the copy, while DIR itself still reaches the files on disk. Fails
+// with SysError::TreeTooLarge, before creating anything, when the tree
+// exceeds MAX_BYTES or the free space of STAGING. A copy whose bind mount
+// failed stays on STAGING until release() frees it.
+Status stageOver(StagingTmpfs &staging, int dir, const std::string &name, std::uint64_t maxBytes);
+
 } // namespace sysclean
