@@ -31,28 +31,31 @@ namespace {
 
 struct Outcome {
 	int status = -1;
+	std::string out;
 	std::string err;
 };
 
-// Runs the sysclean binary named by $SYSCLEAN with ARGUMENTS; its standard
-// error is returned, its standard output discarded.
+// Runs the sysclean binary named by $SYSCLEAN with ARGUMENTS and returns
+// its exit status, standard output and standard error.
 Outcome runSysclean(const std::vector<std::string> &arguments)
 {
 	const char *binary = std::getenv("SYSCLEAN");
 	REQUIRE(binary != nullptr);
 
 	TempDir dir;
+	std::string outPath = dir / "stdout";
 	std::string errPath = dir / "stderr";
 	std::vector<std::string> argv = {binary};
 	argv.insert(argv.end(), arguments.begin(), arguments.end());
 	std::string command;
 	for (const std::string &argument : argv)
 		command += "'" + argument + "' ";
-	command += "2>'" + errPath + "' >/dev/null";
+	command += "2>'" + errPath + "' >'" + outPath + "'";
 
 	Outcome outcome;
 	int status = std::system(command.c_str());
 	outcome.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	outcome.out = test::readFile(outPath);
 	outcome.err = test::readFile(errPath);
 	return outcome;
 }
@@ -276,6 +279,67 @@ TEST_CASE("live logfiles over the limit", "[live]")
 	CHECK(sizeOf(log + "/big.log") == 3 << 20);
 	CHECK(sizeOf(log + "/small.log") == 1);
 	CHECK(stagingLeftovers().empty());
+}
+
+TEST_CASE("live logfiles dry run and rerun", "[live]")
+{
+	TempDir dir;
+	std::string root = dir / "root";
+	makeDirectories(dir.path(), {"root", "root/etc", "root/var", "root/var/log"});
+	std::string log = root + "/var/log";
+	test::writeFile(log + "/syslog", "old line\n");
+	test::writeFile(log + "/big.log", std::string(3 << 20, 'b'));
+
+	SECTION("a dry run copies and mounts nothing")
+	{
+		Outcome dry = runSysclean({"--live", "--dry-run", "--root=" + root,
+					   "--operations=logfiles"});
+		INFO("stderr:\n" << dry.err);
+		CHECK(dry.status == 0);
+		CHECK(dry.out.find("remove /var/log/syslog\n") != std::string::npos);
+		CHECK(dry.out.find("remove /var/log/big.log\n") != std::string::npos);
+
+		Result<MountInfo> mount = findMount(log);
+		REQUIRE(mount);
+		CHECK(mount->target != log);
+		CHECK(sizeOf(log + "/syslog") == 9);
+		CHECK(stagingLeftovers().empty());
+	}
+
+	SECTION("a dry run fails over the limit as the real run does")
+	{
+		Outcome dry = runSysclean({"--live", "--dry-run", "--root=" + root,
+					   "--operations=logfiles", "--staging-limit=1M"});
+		CHECK(dry.status == 2);
+		Outcome real = runSysclean({"--live", "--root=" + root, "--operations=logfiles",
+					    "--staging-limit=1M"});
+		CHECK(real.status == 2);
+		CHECK(dry.out == real.out);
+		CHECK(sizeOf(log + "/big.log") == 3 << 20);
+	}
+
+	SECTION("a second run empties the staged copy")
+	{
+		Outcome first = runSysclean({"--live", "--root=" + root, "--operations=logfiles"});
+		INFO("stderr:\n" << first.err);
+		CHECK(first.status == 0);
+
+		// The log directory is now the staged copy on a tmpfs, so the
+		// second run empties it in place and stages nothing.
+		Outcome second = runSysclean({"--live", "--root=" + root, "--operations=logfiles"});
+		INFO("stderr:\n" << second.err);
+		CHECK(second.status == 0);
+		Result<MountInfo> mount = findMount(log);
+		REQUIRE(mount);
+		CHECK(mount->target == log);
+		REQUIRE(::umount(log.c_str()) == 0);
+
+		Result<MountInfo> after = findMount(log);
+		REQUIRE(after);
+		CHECK(after->target != log);
+		UniqueFd onDisk = openDirectory(log);
+		CHECK(listNames(onDisk.get()).empty());
+	}
 }
 
 TEST_CASE("live dhcp-client-state quiesces first", "[live]")
