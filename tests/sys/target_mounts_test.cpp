@@ -153,3 +153,32 @@ TEST_CASE("TargetMounts symlinked mount point", "[target-mounts]")
 	REQUIRE(outsideMount);
 	CHECK(outsideMount->target != outside);
 }
+
+TEST_CASE("TargetMounts failed parent skips children", "[target-mounts]")
+{
+	TempDir dir;
+	std::string contents = dir / "contents";
+	REQUIRE(::mkdir(contents.c_str(), 0755) == 0);
+	LoopImage log(dir / "log.img", contents, "sclog3");
+
+	std::string root = dir / "root";
+	makeDirectories(dir.path(), {"root", "root/etc", "root/var", "root/var/log"});
+	// /var cannot be mounted, so /var/log must not land on the root
+	// filesystem's /var/log underneath.
+	test::writeFile(root + "/etc/fstab",
+			"UUID=00000000-0000-4000-8000-000000000001 /var ext4 defaults 0 2\n"
+			"UUID=" + log.uuid() + " /var/log ext4 defaults 0 2\n");
+
+	Result<TargetMounts> mounts = TargetMounts::mount(root, {"/var/log"});
+	REQUIRE(mounts);
+	CHECK(mounts->mounted().empty());
+	REQUIRE(mounts->failures().size() == 2);
+	CHECK(mounts->failures()[0].target == "/var");
+	CHECK(mounts->failures()[0].error == std::errc::no_such_device);
+	CHECK(mounts->failures()[1].target == "/var/log");
+	CHECK(mounts->failures()[1].error == std::errc::no_such_device);
+
+	Result<MountInfo> mount = findMount(root + "/var/log");
+	REQUIRE(mount);
+	CHECK(mount->target != root + "/var/log");
+}
