@@ -19,6 +19,7 @@ static_assert(static_cast<int>(Capability::Fowner) == CAP_FOWNER);
 static_assert(static_cast<int>(Capability::Fsetid) == CAP_FSETID);
 static_assert(static_cast<int>(Capability::Kill) == CAP_KILL);
 static_assert(static_cast<int>(Capability::NetAdmin) == CAP_NET_ADMIN);
+static_assert(static_cast<int>(Capability::SysPtrace) == CAP_SYS_PTRACE);
 static_assert(static_cast<int>(Capability::SysAdmin) == CAP_SYS_ADMIN);
 static_assert(static_cast<int>(Capability::SysBoot) == CAP_SYS_BOOT);
 
@@ -26,6 +27,8 @@ static_assert(static_cast<int>(Capability::SysBoot) == CAP_SYS_BOOT);
 //  CAP_SYS_ADMIN       mounting the staging tmpfs, bind mounts, fstab mounts
 //  CAP_NET_ADMIN       taking links down
 //  CAP_KILL            stopping DHCP clients
+//  CAP_SYS_PTRACE      reading /proc/PID/exe of the DHCP clients, which
+//                      needs it once their capabilities exceed sysclean's
 //  CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER
 //                      reading, copying and removing files of other users
 //  CAP_CHOWN, CAP_FSETID
@@ -39,7 +42,8 @@ static_assert(static_cast<int>(Capability::SysBoot) == CAP_SYS_BOOT);
 constexpr Capability usedCapabilities[] = {
 	Capability::Chown,   Capability::DacOverride, Capability::DacReadSearch,
 	Capability::Fowner,  Capability::Fsetid,      Capability::Kill,
-	Capability::NetAdmin, Capability::SysAdmin,   Capability::SysBoot,
+	Capability::NetAdmin, Capability::SysPtrace, Capability::SysAdmin,
+	Capability::SysBoot,
 };
 
 std::uint64_t bit(Capability cap)

@@ -20,6 +20,7 @@ enum class Capability : int {
 	Fsetid = 4,
 	Kill = 5,
 	NetAdmin = 12,
+	SysPtrace = 19,
 	SysAdmin = 21,
 	SysBoot = 22,
 };

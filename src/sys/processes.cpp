@@ -78,10 +78,9 @@ std::string matchingName(int processDir, const std::vector<std::string> &names)
 			return exeName;
 	}
 
-	// busybox runs udhcpc as an applet, so only comm names it. The exe
-	// link of a process of another user (dhcpcd's unprivileged helpers)
-	// needs CAP_SYS_PTRACE, which sysclean does not keep, so there comm
-	// decides too.
+	// busybox runs udhcpc as an applet, so only comm names it. Where
+	// the exe link stays unreadable even with CAP_SYS_PTRACE (a security
+	// module's policy), comm decides too.
 	if (exeName != "busybox" && length >= 0)
 		return {};
 	Result<std::string> comm = readFileAt(processDir, "comm");
@@ -217,6 +216,14 @@ Result<std::vector<ProcessHandle>> findProcesses(const std::vector<std::string> 
 		::close(streamFd);
 		return errnoCode(error);
 	}
+
+	// Reading another process's exe link is a ptrace access check: it
+	// needs CAP_SYS_PTRACE for a process of another user, or one whose
+	// permitted capabilities exceed the caller's, as a root DHCP client's
+	// do once limitCapabilities() ran.
+	Result<CapabilityScope> scope = CapabilityScope::raise({Capability::SysPtrace});
+	if (!scope)
+		return scope.error();
 
 	std::vector<ProcessHandle> found;
 	pid_t self = ::getpid();

@@ -32,7 +32,8 @@ struct ProcessHandle {
 // (busybox udhcpc). The command line text is never matched against a
 // name. With INTERFACE, only processes that have INTERFACE as one whole
 // argument are returned: a client of "eth10" is not one of "eth1". PROC
-// is the procfs mount to read.
+// is the procfs mount to read. Fails with EPERM without CAP_SYS_PTRACE
+// permitted.
 Result<std::vector<ProcessHandle>> findProcesses(const std::vector<std::string> &names,
 						 const std::optional<std::string> &interface = {},
 						 const std::string &proc = "/proc");

@@ -74,9 +74,9 @@ std::uint64_t bit(int cap)
 }
 
 // CAP_CHOWN 0, DAC_OVERRIDE 1, DAC_READ_SEARCH 2, FOWNER 3, FSETID 4,
-// KILL 5, NET_ADMIN 12, SYS_ADMIN 21, SYS_BOOT 22.
+// KILL 5, NET_ADMIN 12, SYS_PTRACE 19, SYS_ADMIN 21, SYS_BOOT 22.
 const std::uint64_t usedMask = bit(0) | bit(1) | bit(2) | bit(3) | bit(4) | bit(5) | bit(12) |
-			       bit(21) | bit(22);
+			       bit(19) | bit(21) | bit(22);
 
 } // namespace
 

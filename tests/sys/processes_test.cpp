@@ -8,11 +8,13 @@
 #include <csignal>
 #include <filesystem>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
 #include "helpers.h"
+#include "sys/capabilities.h"
 #include "sys/processes.h"
 
 using namespace sysclean;
@@ -186,4 +188,51 @@ TEST_CASE("findProcesses and stopProcesses", "[processes]")
 		CHECK(report.failures.empty());
 		CHECK(busybox.reap() == SIGTERM);
 	}
+}
+
+TEST_CASE("findProcesses with limited capabilities", "[processes]")
+{
+	TempDir bin;
+	install(bin / "dhclient");
+	install(bin / "sleeper");
+	// Started through this link, the impostor's comm is "dhclient" while
+	// its exe is sleeper.
+	std::string alias = bin / "alias";
+	REQUIRE(::mkdir(alias.c_str(), 0755) == 0);
+	REQUIRE(::symlink((bin / "sleeper").c_str(), (alias + "/dhclient").c_str()) == 0);
+
+	FakeClient client(bin / "dhclient", {"dhclient", "-v", "eth0"});
+	FakeClient impostor(alias + "/dhclient", {"dhclient", "-v", "eth0"});
+	REQUIRE(test::readFile("/proc/" + std::to_string(impostor.pid()) + "/comm") == "dhclient\n");
+
+	// The clients keep every capability; the finder drops to sysclean's
+	// set first, so reading their exe links needs CAP_SYS_PTRACE.
+	int fds[2];
+	REQUIRE(::pipe(fds) == 0);
+	pid_t finder = ::fork();
+	REQUIRE(finder >= 0);
+	if (finder == 0) {
+		::close(fds[0]);
+		std::string text = limitCapabilities().ok() ? "limited" : "unlimited";
+		Result<std::vector<ProcessHandle>> found = findProcesses(dhcpClientNames);
+		if (!found)
+			text += " error";
+		else
+			for (const ProcessHandle &process : *found)
+				text += " " + std::to_string(process.pid);
+		ssize_t written = ::write(fds[1], text.data(), text.size());
+		::_exit(written == static_cast<ssize_t>(text.size()) ? 0 : 1);
+	}
+	::close(fds[1]);
+	std::string output;
+	char buffer[256];
+	ssize_t length;
+	while ((length = ::read(fds[0], buffer, sizeof(buffer))) > 0)
+		output.append(buffer, static_cast<size_t>(length));
+	::close(fds[0]);
+	int status = 0;
+	REQUIRE(::waitpid(finder, &status, 0) == finder);
+	CHECK(WIFEXITED(status));
+
+	CHECK(output == "limited " + std::to_string(client.pid()));
 }
