@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "base/escape.h"
+
 namespace sysclean {
 
 bool hasWildcard(std::string_view name)
@@ -115,6 +117,22 @@ Status Expander::visitEntry(int dir, const std::string &name, const std::string 
 			if (error == errnoCode(ENOENT) || error == errnoCode(ENOTDIR))
 				return {};
 			return error;
+		}
+
+		// "/home -> var/home" is a layout; "/var/lib/dhclient -> /"
+		// would turn "dhclient/*" into the whole system.
+		if (!Root::isProtectedPath(path)) {
+			Result<bool> isProtected = root_.isProtected(resolved->get());
+			if (!isProtected)
+				return isProtected.error();
+			if (*isProtected) {
+				Result<std::string> target = root_.resolvedPath(path);
+				if (handler_.refused)
+					handler_.refused(path, "it is a symlink to '" +
+								       escapePath(target ? *target : std::string("?")) +
+								       "', a protected system directory; not following it, fix or remove the symlink");
+				return Status::fromErrno(EPERM);
+			}
 		}
 		child = std::move(*resolved);
 	} else if (S_ISDIR(st.st_mode)) {

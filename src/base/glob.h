@@ -22,6 +22,12 @@ struct GlobHandler {
 	// Called for a symlink on the way that is not followed because a
 	// directory above it is owned by another user than root.
 	std::function<void(const std::string &path, std::string_view reason)> skipped;
+
+	// Called for a symlink on the way that leads to a protected system
+	// directory (Root::isProtected()) although its own path is none: the
+	// pattern's later components are not matched there. The expansion
+	// fails with EPERM.
+	std::function<void(const std::string &path, std::string_view reason)> refused;
 };
 
 // Returns whether NAME holds an fnmatch() wildcard.
@@ -31,7 +37,8 @@ bool hasWildcard(std::string_view name);
 // hold fnmatch() wildcards that also match names starting with a dot; no
 // match is not an error. Symlinks among the directories on the way resolve
 // inside the root, except below a directory owned by a non-root user, where
-// none is followed. Returns the first error met on the way other than a
+// none is followed, and except a symlink that leads to a protected system
+// directory ("/var/lib/dhclient -> /"), which is refused. Returns the first error met on the way other than a
 // missing directory, after visiting everything it could.
 Status expandGlob(const Root &root, std::string_view pattern, const GlobHandler &handler);
 

@@ -8,12 +8,14 @@
 #include <climits>
 #include <cerrno>
 #include <dirent.h>
+#include <functional>
 #include <fcntl.h>
 #include <memory>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "base/escape.h"
 #include "base/glob.h"
 
 namespace sysclean {
@@ -33,10 +35,13 @@ struct MountKey {
 	bool operator==(const MountKey &) const = default;
 };
 
-Result<MountKey> mountKeyOf(int fd)
+// Returns the mount key of NAME in DIR, or of DIR itself when NAME is
+// empty; a symlink is not followed.
+Result<MountKey> mountKeyAt(int dir, const char *name)
 {
 	struct statx stx;
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0)
+	int flags = AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH);
+	if (statx(dir, name, flags, STATX_MNT_ID, &stx) < 0)
 		return errnoCode(errno);
 
 	MountKey key;
@@ -48,12 +53,9 @@ Result<MountKey> mountKeyOf(int fd)
 	return key;
 }
 
-std::string childPath(const std::string &parent, std::string_view name)
+Result<MountKey> mountKeyOf(int fd)
 {
-	std::string path = parent == "/" ? std::string() : parent;
-	path += '/';
-	path += name;
-	return path;
+	return mountKeyAt(fd, "");
 }
 
 bool contains(std::span<const std::string_view> names, std::string_view name)
@@ -69,7 +71,7 @@ std::string Remover::describeProtected(const std::string &path) const
 
 	Result<std::string> resolved = root_.resolvedPath(path);
 	if (resolved && *resolved != path)
-		reason = "it leads to '" + *resolved + "', a protected system directory";
+		reason = "it leads to '" + escapePath(*resolved) + "', a protected system directory";
 
 	Result<Location> location = root_.openParent(path);
 	if (location) {
@@ -78,8 +80,9 @@ std::string Remover::describeProtected(const std::string &path) const
 					    target, sizeof(target) - 1);
 		if (length >= 0) {
 			target[length] = '\0';
-			reason = "it is a symlink to '" + std::string(target) + "', which leads to '" +
-				 (resolved ? *resolved : std::string("?")) + "', a protected system directory";
+			reason = "it is a symlink to '" + escapePath(target) + "', which leads to '" +
+				 escapePath(resolved ? *resolved : std::string("?")) +
+				 "', a protected system directory";
 		}
 	}
 
@@ -122,40 +125,42 @@ bool Remover::dryRunRemoved(int parent, const std::string &name) const
 	return change && *change != Change::Empty;
 }
 
-Status Remover::removeMatches(std::string_view pattern)
+Status Remover::visitMatches(std::string_view pattern,
+			     const std::function<Status(int, const std::string &, const std::string &)> &action)
 {
 	Status status;
 	GlobHandler handler;
 	handler.matched = [&](int parent, const std::string &name, const std::string &path) {
-		status.update(removeEntry(parent, name, path));
+		status.update(action(parent, name, path));
 	};
 	handler.skipped = [&](const std::string &path, std::string_view reason) {
 		sink_.skipped(path, reason);
 	};
+	bool refused = false;
+	handler.refused = [&](const std::string &path, std::string_view reason) {
+		refused = true;
+		sink_.failed("follow", path, reason);
+	};
 
 	Status walk = expandGlob(root_, pattern, handler);
-	if (!walk.ok())
+	if (!walk.ok() && !refused)
 		sink_.failed("expand", std::string(pattern), walk.error().message());
 	status.update(walk);
 	return status;
 }
 
+Status Remover::removeMatches(std::string_view pattern)
+{
+	return visitMatches(pattern, [this](int parent, const std::string &name, const std::string &path) {
+		return removeEntry(parent, name, path);
+	});
+}
+
 Status Remover::emptyMatches(std::string_view pattern)
 {
-	Status status;
-	GlobHandler handler;
-	handler.matched = [&](int parent, const std::string &name, const std::string &path) {
-		status.update(truncateEntry(parent, name, path));
-	};
-	handler.skipped = [&](const std::string &path, std::string_view reason) {
-		sink_.skipped(path, reason);
-	};
-
-	Status walk = expandGlob(root_, pattern, handler);
-	if (!walk.ok())
-		sink_.failed("expand", std::string(pattern), walk.error().message());
-	status.update(walk);
-	return status;
+	return visitMatches(pattern, [this](int parent, const std::string &name, const std::string &path) {
+		return truncateEntry(parent, name, path);
+	});
 }
 
 Status Remover::emptyDirectory(std::string_view path, const TreeRules &rules)
@@ -185,25 +190,62 @@ Status Remover::emptyOpenDirectory(int dir, const std::string &path, const TreeR
 		return errnoCode(EPERM);
 	}
 
-	bool kept = false;
-	return emptyContents(dir, path, rules, true, kept);
-}
-
-Status Remover::emptyContents(int dir, const std::string &path, const TreeRules &rules, bool top,
-			     bool &kept)
-{
-	int scanFd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (scanFd < 0) {
+	// A new open file description: the caller's fd keeps its own offset.
+	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
 		int error = errno;
 		sink_.failed("open", path, errnoCode(error).message());
 		return Status::fromErrno(error);
 	}
-	DirPtr scan(fdopendir(scanFd));
+
+	std::string pathBuffer = path;
+	bool kept = false;
+	return emptyContents(UniqueFd(fd), pathBuffer, rules, true, kept);
+}
+
+namespace {
+
+// Appends "/NAME" to a path buffer and takes it off again at scope end, so
+// that a walk holds one path string however deep it goes.
+class PathComponent
+{
+public:
+	PathComponent(std::string &path, const std::string &name) : path_(path), size_(path.size())
+	{
+		if (path_ != "/")
+			path_ += '/';
+		path_ += name;
+	}
+	~PathComponent() { path_.resize(size_); }
+
+	PathComponent(const PathComponent &) = delete;
+	PathComponent &operator=(const PathComponent &) = delete;
+
+private:
+	std::string &path_;
+	size_t size_;
+};
+
+} // namespace
+
+Status Remover::emptyContents(UniqueFd dir, std::string &path, const TreeRules &rules, bool top,
+			     bool &kept)
+{
+	// The walk holds this one descriptor per level of depth: the stream
+	// takes it over.
+	DirPtr scan(fdopendir(dir.get()));
 	if (!scan) {
 		int error = errno;
-		close(scanFd);
 		sink_.failed("open", path, errnoCode(error).message());
 		return Status::fromErrno(error);
+	}
+	dir.release();
+	int scanFd = dirfd(scan.get());
+
+	Result<MountKey> ownKey = mountKeyOf(scanFd);
+	if (!ownKey) {
+		sink_.failed("stat", path, ownKey.error().message());
+		return ownKey.error();
 	}
 
 	Status status;
@@ -224,49 +266,48 @@ Status Remover::emptyContents(int dir, const std::string &path, const TreeRules 
 			continue;
 		if (top && contains(rules.keepNames, name))
 			continue;
-		if (dryRunRemoved(dirfd(scan.get()), name))
+		if (dryRunRemoved(scanFd, name))
 			continue;
 
-		std::string entryPath = childPath(path, name);
+		PathComponent component(path, name);
 		struct stat st;
-		if (fstatat(dirfd(scan.get()), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (fstatat(scanFd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			int error = errno;
 			if (error != ENOENT) {
-				sink_.failed("stat", entryPath, errnoCode(error).message());
+				sink_.failed("stat", path, errnoCode(error).message());
 				status.update(Status::fromErrno(error));
 			}
 			continue;
 		}
 
 		if (S_ISDIR(st.st_mode)) {
-			if (rules.keepDirectories) {
-				int childFd = openat(dirfd(scan.get()), name.c_str(),
-						     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				if (childFd < 0) {
-					int error = errno;
-					if (error != ENOENT) {
-						sink_.failed("open", entryPath, errnoCode(error).message());
-						status.update(Status::fromErrno(error));
-					}
-					continue;
-				}
-				UniqueFd child(childFd);
-				Result<MountKey> parentKey = mountKeyOf(dirfd(scan.get()));
-				Result<MountKey> childKey = mountKeyOf(child.get());
-				if (parentKey && childKey && !(*parentKey == *childKey)) {
-					sink_.skipped(entryPath, "another filesystem is mounted here, not crossing it");
-					kept = true;
-					continue;
-				}
-				status.update(emptyContents(child.get(), entryPath, rules, false, kept));
-			} else {
-				status.update(removeDirectory(dirfd(scan.get()), name, entryPath, rules, kept));
+			if (!rules.keepDirectories) {
+				status.update(removeDirectory(scanFd, name, path, rules, kept));
+				continue;
 			}
+
+			int childFd = openat(scanFd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (childFd < 0) {
+				int error = errno;
+				if (error != ENOENT) {
+					sink_.failed("open", path, errnoCode(error).message());
+					status.update(Status::fromErrno(error));
+				}
+				continue;
+			}
+			UniqueFd child(childFd);
+			Result<MountKey> childKey = mountKeyOf(child.get());
+			if (childKey && !(*ownKey == *childKey)) {
+				sink_.skipped(path, "another filesystem is mounted here, not crossing it");
+				kept = true;
+				continue;
+			}
+			status.update(emptyContents(std::move(child), path, rules, false, kept));
 			continue;
 		}
 
 		if (S_ISREG(st.st_mode) && contains(rules.truncateNames, name)) {
-			status.update(truncateEntry(dirfd(scan.get()), name, entryPath));
+			status.update(truncateEntry(scanFd, name, path));
 			continue;
 		}
 
@@ -276,7 +317,7 @@ Status Remover::emptyContents(int dir, const std::string &path, const TreeRules 
 		    !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode) || S_ISSOCK(st.st_mode)))
 			continue;
 
-		status.update(unlinkEntry(dirfd(scan.get()), name, entryPath, 0));
+		status.update(unlinkEntry(scanFd, name, path, 0));
 	}
 
 	return status;
@@ -297,13 +338,14 @@ Status Remover::removeEntry(int dir, const std::string &name, const std::string 
 	}
 
 	if (S_ISDIR(st.st_mode)) {
+		std::string pathBuffer = path;
 		bool kept = false;
-		return removeDirectory(dir, name, path, {}, kept);
+		return removeDirectory(dir, name, pathBuffer, {}, kept);
 	}
 	return unlinkEntry(dir, name, path, 0);
 }
 
-Status Remover::removeDirectory(int parent, const std::string &name, const std::string &path,
+Status Remover::removeDirectory(int parent, const std::string &name, std::string &path,
 				const TreeRules &rules, bool &kept)
 {
 	int childFd = openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -332,8 +374,7 @@ Status Remover::removeDirectory(int parent, const std::string &name, const std::
 	TreeRules below;
 	below.truncateNames = rules.truncateNames;
 	bool keptBelow = false;
-	Status status = emptyContents(child.get(), path, below, false, keptBelow);
-	child.reset();
+	Status status = emptyContents(std::move(child), path, below, false, keptBelow);
 
 	// The first failure below was reported already; removing the
 	// directory would only add "Directory not empty" to it. A mount point
@@ -383,6 +424,29 @@ Status Remover::truncateEntry(int parent, const std::string &name, const std::st
 	// Already empty: nothing to change, so a second run reports nothing.
 	if (!S_ISREG(st.st_mode) || st.st_size == 0)
 		return {};
+
+	// Another name of the same inode may lie outside the root: emptying it
+	// would empty that one too.
+	if (st.st_nlink > 1) {
+		sink_.failed("empty", path,
+			     "it has " + std::to_string(st.st_nlink) +
+				     " hard links, and emptying it would empty the other names too; "
+				     "remove the other links");
+		return Status::fromErrno(EMLINK);
+	}
+
+	// A file bind-mounted here belongs to another filesystem.
+	Result<MountKey> parentKey = mountKeyOf(parent);
+	Result<MountKey> fileKey = mountKeyAt(parent, name.c_str());
+	if (!parentKey || !fileKey) {
+		std::error_code error = parentKey ? fileKey.error() : parentKey.error();
+		sink_.failed("stat", path, error.message());
+		return error;
+	}
+	if (!(*parentKey == *fileKey)) {
+		sink_.skipped(path, "another filesystem is mounted here, not crossing it");
+		return {};
+	}
 
 	if (ledger_) {
 		ledger_->record(parent, name, Change::Empty);

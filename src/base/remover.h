@@ -4,6 +4,7 @@
 // bounded by the tree's depth, and no crossing into another mount.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -104,12 +105,15 @@ public:
 	Status removeEntry(int dir, const std::string &name, const std::string &path);
 
 private:
+	Status visitMatches(std::string_view pattern,
+			    const std::function<Status(int, const std::string &, const std::string &)> &action);
 	std::string describeProtected(const std::string &path) const;
 	// KEPT is set when anything below DIR stays by policy (a mount point),
 	// so that the directories above it are not removed either.
-	Status emptyContents(int dir, const std::string &path, const TreeRules &rules, bool top,
+	// PATH is a buffer that each level extends and restores.
+	Status emptyContents(UniqueFd dir, std::string &path, const TreeRules &rules, bool top,
 			     bool &kept);
-	Status removeDirectory(int parent, const std::string &name, const std::string &path,
+	Status removeDirectory(int parent, const std::string &name, std::string &path,
 			       const TreeRules &rules, bool &kept);
 	Status unlinkEntry(int parent, const std::string &name, const std::string &path, int flags);
 	Status truncateEntry(int parent, const std::string &name, const std::string &path);

@@ -36,6 +36,9 @@ constexpr std::array kProtectedPaths{
 	"bin", "sbin", "dev", "proc", "sys", "run",
 	"usr/bin", "usr/sbin", "usr/libexec", "usr/share", "usr/include", "usr/local", "usr/src",
 	"var/lib", "var/cache", "var/spool", "var/mail", "var/opt", "var/local", "var/backups",
+	// The EFI system partition and the boot loader: often mounted below
+	// /boot, and a machine without them does not boot.
+	"boot/efi", "boot/grub", "boot/grub2", "efi",
 };
 
 std::vector<std::string> splitPath(std::string_view path)
@@ -168,6 +171,29 @@ Result<Root> Root::open(const std::string &path)
 	if (fd < 0)
 		return errnoCode(errno);
 	return Root(UniqueFd(fd), path);
+}
+
+bool Root::isProtectedPath(std::string_view path)
+{
+	std::vector<std::string> components = splitPath(path);
+	if (components.empty())
+		return true;
+
+	std::string relative;
+	for (const std::string &component : components)
+		relative += (relative.empty() ? "" : "/") + component;
+
+	for (const char *protectedPath : kProtectedPaths) {
+		if (relative == protectedPath)
+			return true;
+	}
+
+	// "lib*" directly below / or /usr.
+	if (components.size() == 1)
+		return fnmatch("lib*", components[0].c_str(), 0) == 0;
+	if (components.size() == 2 && components[0] == "usr")
+		return fnmatch("lib*", components[1].c_str(), 0) == 0;
+	return false;
 }
 
 void Root::setForceComponentWalk(bool force)

@@ -56,6 +56,10 @@ public:
 	// root.cpp), however reached.
 	Result<bool> isProtected(int dir) const;
 
+	// Returns whether PATH, as written, names one of the directories that
+	// isProtected() guards ("/usr/lib64", "/home"), without resolving it.
+	static bool isProtectedPath(std::string_view path);
+
 	// Forces the O_NOFOLLOW component walk instead of openat2(); tests use
 	// it to cover kernels older than 5.6, which lack openat2().
 	static void setForceComponentWalk(bool force);

@@ -101,19 +101,42 @@ Status runBashHistory(OperationContext &context)
 		if (fstat(parent, &home) < 0 || !visitedHomes.emplace(home.st_dev, home.st_ino).second)
 			return;
 
-		// Only files and symlinks: a directory called .bash_history is
-		// somebody's deliberate choice, not bash's history.
+		// Only regular files and symlinks: bash writes nothing else, and
+		// a directory, FIFO or device node of that name was put there on
+		// purpose.
 		struct stat entry;
-		if (fstatat(parent, name.c_str(), &entry, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(entry.st_mode))
+		if (fstatat(parent, name.c_str(), &entry, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !S_ISREG(entry.st_mode) && !S_ISLNK(entry.st_mode))
 			return;
 		status.update(remover.removeEntry(parent, name, path));
 	};
 
+	handler.skipped = [&](const std::string &path, std::string_view reason) {
+		remover.sink().skipped(path, reason);
+	};
+	bool refused = false;
+	handler.refused = [&](const std::string &path, std::string_view reason) {
+		refused = true;
+		remover.sink().failed("follow", path, reason);
+	};
+
 	auto visit = [&](std::string_view pattern, bool literal) {
+		refused = false;
 		Status walk = literal ? expandLiteral(context.root, pattern, handler)
 				      : expandGlob(context.root, pattern, handler);
-		if (!walk.ok())
-			remover.sink().failed("search", std::string(pattern), walk.error().message());
+		if (walk.ok() || refused) {
+			status.update(walk);
+			return;
+		}
+
+		// A home in /etc/passwd that cannot be reached (a name too long,
+		// a symlink loop) is the account's problem, not state to remove:
+		// warn and go on, or every later run would fail on it too.
+		if (literal) {
+			remover.sink().skipped(std::string(pattern), "cannot reach it: " + walk.error().message());
+			return;
+		}
+		remover.sink().failed("search", std::string(pattern), walk.error().message());
 		status.update(walk);
 	};
 

@@ -24,8 +24,9 @@ constexpr std::array<std::string_view, 7> kAreas{
 // of the image.
 constexpr std::array<std::string_view, 13> kPatterns{
 	// ISC dhclient: Red Hat and SUSE, then Debian (dhclient.leases,
-	// dhclient.eth0.leases, dhclient6.leases).
-	"/var/lib/dhclient/*",
+	// dhclient.eth0.leases, dhclient6.leases). Named by prefix in both, so
+	// that /var/lib/dhclient linked to /var/lib/dhcp keeps dhcpd.leases.
+	"/var/lib/dhclient/dhclient*",
 	"/var/lib/dhcp/dhclient*",
 	// dhcpcd keeps its leases, DUID and secret here.
 	"/var/lib/dhcpcd/*",
