@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/root.h"
 #include "config.h"
@@ -51,6 +53,24 @@ bool isRunningSystem(const Root &root)
 	if (fstat(root.fd(), &target) < 0 || stat("/", &own) < 0)
 		return false;
 	return target.st_dev == own.st_dev && target.st_ino == own.st_ino;
+}
+
+// Returns whether this process runs in an initramfs: systemd and dracut
+// both ship /etc/initrd-release there, and systemd's own check reads it.
+bool inInitrd()
+{
+	return access("/etc/initrd-release", F_OK) == 0;
+}
+
+// Raises the soft limit of open files to the hard one: the removal walk
+// holds one descriptor per level of directory depth.
+void raiseFileLimit()
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+		limit.rlim_cur = limit.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &limit);
+	}
 }
 
 // Returns every directory the selected operations clean below, for finding
@@ -166,8 +186,14 @@ int run(int argc, char **argv)
 		return kExitSetup;
 	}
 
+	raiseFileLimit();
+
+	// Only in the initrd: there the target's own disks are attached and
+	// nothing mounted them yet. On a build host an image's fstab may name
+	// a device or UUID of the host itself, and a dry run changes nothing.
 	RunReport report;
-	std::optional<TargetMounts> mounts = !options.live && !isRunningSystem(*root)
+	bool mountFstab = !options.live && !options.dryRun && inInitrd() && !isRunningSystem(*root);
+	std::optional<TargetMounts> mounts = mountFstab
 						     ? mountTargetFilesystems(options, *operations, report)
 						     : std::nullopt;
 
@@ -185,7 +211,18 @@ int run(int argc, char **argv)
 		}
 	}
 
+	// util-linux's close_stdout(): a list that could not be written, to a
+	// full disk or a closed pipe, is a failure.
+	if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+		std::string line = "failed to write the list of changed paths to standard output";
+		logMessage(LogLevel::Error, line);
+		report.addError(std::move(line));
+		report.failedOperations.emplace_back("output");
+	}
+
 	if (options.ifPending && !options.dryRun) {
+		// /etc may be read-only for root without CAP_DAC_OVERRIDE.
+		Result<CapabilityScope> scope = CapabilityScope::raise({Capability::DacOverride});
 		Status marker = report.failed() ? failMarker(*root, report.format()) : completeMarker(*root);
 		if (!marker.ok()) {
 			logMessage(LogLevel::Error, "failed to update '" + options.root +

@@ -2,6 +2,8 @@
 // The command line: options, the --operations grammar, and usage text.
 #include "options.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -29,10 +31,14 @@ enum OptionId {
 // Parses "128M", "1G", "4096" into bytes.
 bool parseSize(const char *text, uint64_t &bytes)
 {
+	// strtoull() would accept leading blanks and a minus sign.
+	if (!std::isdigit(static_cast<unsigned char>(text[0])))
+		return false;
+
 	char *end = nullptr;
 	errno = 0;
 	unsigned long long value = std::strtoull(text, &end, 10);
-	if (errno != 0 || end == text || text[0] == '-')
+	if (errno != 0 || end == text)
 		return false;
 
 	uint64_t multiplier = 1;
@@ -146,10 +152,16 @@ Result<Options> parseOptions(int argc, char **argv, std::string &error)
 			options.live = true;
 			break;
 		case OptionLinkTimeout: {
+			// Decimal digits and one point only: strtod() would also
+			// take "nan", "inf" and hexadecimal numbers.
+			std::string text(optarg);
+			bool decimal = !text.empty() &&
+				       text.find_first_not_of("0123456789.") == std::string::npos &&
+				       std::count(text.begin(), text.end(), '.') <= 1 && text != ".";
 			char *end = nullptr;
 			errno = 0;
-			double seconds = std::strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != '\0' || seconds < 0 || seconds > 3600) {
+			double seconds = decimal ? std::strtod(optarg, &end) : -1;
+			if (!decimal || errno != 0 || *end != '\0' || seconds > 3600) {
 				error = std::string("invalid --link-timeout '") + optarg +
 					"': expected seconds from 0 to 3600";
 				return errnoCode(EINVAL);

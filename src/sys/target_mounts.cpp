@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <memory>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "base/unique_fd.h"
@@ -171,6 +172,54 @@ Result<std::string> writableOptions(libmnt_fs *fs)
 	return std::string(copy ? copy.get() : "");
 }
 
+// Returns whether block device DEVICE is mounted anywhere, from the
+// "major:minor" field of /proc/self/mountinfo.
+Result<bool> deviceIsMounted(dev_t device)
+{
+	std::FILE *mountinfo = std::fopen("/proc/self/mountinfo", "re");
+	if (!mountinfo)
+		return errnoCode(errno);
+
+	bool mounted = false;
+	unsigned int major = 0;
+	unsigned int minor = 0;
+	char *line = nullptr;
+	size_t size = 0;
+	while (getline(&line, &size, mountinfo) > 0) {
+		if (std::sscanf(line, "%*u %*u %u:%u", &major, &minor) == 2 &&
+		    makedev(major, minor) == device) {
+			mounted = true;
+			break;
+		}
+	}
+	std::free(line);
+	std::fclose(mountinfo);
+	return mounted;
+}
+
+// Rejects a source that is not a block device of its own: an image file
+// (the "loop" option) or a device that is mounted already, which on a
+// build host may be the host's own /var named by a cloned UUID.
+Status checkSource(libmnt_fs *fs, const std::string &device)
+{
+	const char *options = mnt_fs_get_options(fs);
+	if (options && mnt_optstr_get_option(options, "loop", nullptr, nullptr) == 0)
+		return Status::fromErrno(ENOTBLK);
+
+	struct stat st;
+	if (stat(device.c_str(), &st) < 0)
+		return Status::fromErrno(errno);
+	if (!S_ISBLK(st.st_mode))
+		return Status::fromErrno(ENOTBLK);
+
+	Result<bool> mounted = deviceIsMounted(st.st_rdev);
+	if (!mounted)
+		return mounted.error();
+	if (*mounted)
+		return Status::fromErrno(EBUSY);
+	return {};
+}
+
 Status mountEntry(libmnt_fs *fs, libmnt_cache *cache, int root,
 		  const std::vector<std::string> &components, TargetMount &entry)
 {
@@ -181,6 +230,10 @@ Status mountEntry(libmnt_fs *fs, libmnt_cache *cache, int root,
 	if (!device)
 		return Status::fromErrno(ENODEV);
 	entry.device = device;
+
+	Status source = checkSource(fs, entry.device);
+	if (!source.ok())
+		return source;
 
 	Result<UniqueFd> mountPoint = openBeneath(root, components);
 	if (!mountPoint)
