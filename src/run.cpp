@@ -68,6 +68,11 @@ public:
 						     std::string(reason));
 	}
 
+	void noted(std::string_view message) override
+	{
+		logMessage(LogLevel::Info, std::string(name_) + ": " + std::string(message));
+	}
+
 	size_t failures() const { return failures_; }
 
 	std::string summary() const

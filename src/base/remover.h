@@ -38,6 +38,10 @@ public:
 	// An entry was left alone by policy: a mount point or a symlink that
 	// is not followed.
 	virtual void skipped(const std::string &path, std::string_view reason) = 0;
+
+	// Something other than a path changed (a link set down, a process
+	// stopped), for the log. Ignored unless a sink overrides it.
+	virtual void noted([[maybe_unused]] std::string_view message) {}
 };
 
 // How a directory's contents are treated.

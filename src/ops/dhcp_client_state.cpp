@@ -70,8 +70,6 @@ Status addRootLinks(const std::string &path, std::vector<KeptLink> &keep)
 // root filesystem of the running system or of the target needs stay up.
 // NOTE: NetworkManager and systemd-networkd are not stopped, and either may
 // set a link it manages up again before the machine powers off.
-// TODO: the sink has no channel for successes, so the links taken down and
-// the PIDs stopped are not logged.
 Status quiesceDhcpClients(OperationContext &context)
 {
 	ChangeSink &sink = context.remover.sink();
@@ -94,6 +92,8 @@ Status quiesceDhcpClients(OperationContext &context)
 		sink.failed("take down", "network links", links.error().message());
 		status.update(links.error());
 	} else {
+		for (const std::string &name : links->takenDown)
+			sink.noted("set link " + name + " down");
 		for (const KeptLink &kept : links->kept)
 			sink.skipped(kept.name, kept.reason);
 		for (const LinkFailure &failure : links->failures) {
@@ -118,6 +118,10 @@ Status quiesceDhcpClients(OperationContext &context)
 		names[client.pid] = client.name;
 
 	StopReport stopped = stopProcesses(std::move(*clients));
+	for (pid_t pid : stopped.terminated)
+		sink.noted("stopped " + names[pid] + " (PID " + std::to_string(pid) + ") with SIGTERM");
+	for (pid_t pid : stopped.killed)
+		sink.noted("stopped " + names[pid] + " (PID " + std::to_string(pid) + ") with SIGKILL");
 	for (const auto &[pid, error] : stopped.failures) {
 		sink.failed("stop", names[pid] + " (PID " + std::to_string(pid) + ")", error.message());
 		status.update(error);

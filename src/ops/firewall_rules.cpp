@@ -50,6 +50,8 @@ Status runFirewallRules(OperationContext &context)
 		if (!stopped) {
 			remover.sink().failed("stop", "firewalld.service", stopped.error().message());
 			status.update(stopped.error());
+		} else if (*stopped) {
+			remover.sink().noted("stopped firewalld.service");
 		}
 	}
 
