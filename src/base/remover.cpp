@@ -11,6 +11,8 @@
 #include <functional>
 #include <fcntl.h>
 #include <memory>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -390,6 +392,11 @@ Status Remover::unlinkEntry(int parent, const std::string &name, const std::stri
 {
 	Change change = (flags & AT_REMOVEDIR) ? Change::RemoveDirectory : Change::Remove;
 	if (ledger_) {
+		int error = predictFailure(parent, name, false);
+		if (error) {
+			sink_.failed("remove", path, errnoCode(error).message());
+			return Status::fromErrno(error);
+		}
 		ledger_->record(parent, name, change);
 		sink_.changed(change, path);
 		return {};
@@ -405,6 +412,39 @@ Status Remover::unlinkEntry(int parent, const std::string &name, const std::stri
 
 	sink_.changed(change, path);
 	return {};
+}
+
+int Remover::predictFailure(int parent, const std::string &name, bool truncate) const
+{
+	// Unlinking needs a parent that is neither immutable nor append-only.
+	int parentFlags = 0;
+	if (!truncate && ioctl(parent, FS_IOC_GETFLAGS, &parentFlags) == 0 &&
+	    (parentFlags & (FS_IMMUTABLE_FL | FS_APPEND_FL)))
+		return EPERM;
+
+	struct stat st;
+	if (fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+
+	// A file or directory mounted here: unlink() fails with EBUSY.
+	Result<MountKey> parentKey = mountKeyOf(parent);
+	Result<MountKey> entryKey = mountKeyAt(parent, name.c_str());
+	if (!truncate && parentKey && entryKey && !(*parentKey == *entryKey))
+		return EBUSY;
+
+	// The entry's own flags: only regular files and directories are
+	// opened, since opening a device node can have effects of its own.
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return 0;
+	int fd = openat(parent, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	UniqueFd entry(fd);
+	int entryFlags = 0;
+	if (ioctl(entry.get(), FS_IOC_GETFLAGS, &entryFlags) == 0 &&
+	    (entryFlags & (FS_IMMUTABLE_FL | FS_APPEND_FL)))
+		return EPERM;
+	return 0;
 }
 
 Status Remover::truncateEntry(int parent, const std::string &name, const std::string &path)
@@ -449,6 +489,11 @@ Status Remover::truncateEntry(int parent, const std::string &name, const std::st
 	}
 
 	if (ledger_) {
+		int error = predictFailure(parent, name, true);
+		if (error) {
+			sink_.failed("empty", path, errnoCode(error).message());
+			return Status::fromErrno(error);
+		}
 		ledger_->record(parent, name, Change::Empty);
 		sink_.changed(Change::Empty, path);
 		return {};

@@ -123,6 +123,12 @@ private:
 	Status truncateEntry(int parent, const std::string &name, const std::string &path);
 	bool dryRunRemoved(int parent, const std::string &name) const;
 
+	// Returns the errno a real run would meet removing (or, with
+	// TRUNCATE, emptying) NAME: EPERM for an immutable or append-only
+	// entry or parent, EBUSY for a mount point; 0 otherwise. Dry runs
+	// only, so that their list and exit status match the real run's.
+	int predictFailure(int parent, const std::string &name, bool truncate) const;
+
 	const Root &root_;
 	ChangeSink &sink_;
 	DryRunLedger *ledger_;

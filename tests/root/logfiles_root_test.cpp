@@ -67,7 +67,14 @@ TEST_CASE("logfiles: immutable file fails alone", "[logfiles][root]")
 	ScopedImmutable lockedFile(tree.hostPath("var/log/app/locked.log"));
 	ScopedImmutable frozenDirectory(tree.hostPath("var/log/frozen"));
 
+	// The dry run predicts the same failures, so its list and exit
+	// status equal the real run's.
+	ProcessResult dryRun = runSysclean({"--root=" + tree.root(), "--dry-run"});
 	ProcessResult result = runSysclean({"--root=" + tree.root(), "-v"});
+
+	CHECK(dryRun.status == 2);
+	CHECK(sortedLines(dryRun.out) == sortedLines(result.out));
+	CHECK(hasLine(dryRun.err, "logfiles: failed to remove '/var/log/app/locked.log': Operation not permitted"));
 
 	INFO("stderr:\n" << result.err);
 	CHECK(result.status == 2);
