@@ -105,8 +105,8 @@ TEST_CASE("bash-history: special files kept", "[hardening]")
 
 TEST_CASE("crash-data: deep tree with few descriptors", "[hardening]")
 {
-	// Deeper than the descriptor limit below: one descriptor per level
-	// would not be enough if the walk held two.
+	// A tree deeper than the descriptor limit set below, and a hard limit
+	// that sysclean cannot raise: the run must fail, not crash.
 	constexpr int kDepth = 300;
 	TempTree tree;
 	std::string path = "var/crash";
@@ -119,7 +119,6 @@ TEST_CASE("crash-data: deep tree with few descriptors", "[hardening]")
 	if (child == 0) {
 		struct rlimit limit{200, 200};
 		setrlimit(RLIMIT_NOFILE, &limit);
-		// The child would otherwise run the parent's Catch2 session.
 		std::string root = "--root=" + tree.root();
 		std::string binary = syscleanPath();
 		execl(binary.c_str(), binary.c_str(), root.c_str(), "--operations=crash-data", "-q",
@@ -131,8 +130,6 @@ TEST_CASE("crash-data: deep tree with few descriptors", "[hardening]")
 
 	CHECK(WIFEXITED(status));
 	CHECK(WEXITSTATUS(status) == 2);
-	// With 200 descriptors a 300-deep tree cannot be walked: the run
-	// fails cleanly instead of crashing, and removes what it reached.
 	CHECK(tree.exists("var/crash"));
 }
 
