@@ -18,7 +18,7 @@ fi
 
 fail_setup() {
 	echo "run-all: $1" >&2
-	echo "0 passed, 1 failed"
+	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 }
 
@@ -30,12 +30,15 @@ fi
 # initramfs takes the binary from /usr/sbin.
 setup_args=(--prefix=/usr -Dwerror=true)
 if [ -f "$builddir/build.ninja" ]; then
-	meson setup --reconfigure "$builddir" "$source_root" "${setup_args[@]}" >/dev/null ||
-		fail_setup "meson setup failed"
-else
-	meson setup "$builddir" "$source_root" "${setup_args[@]}" >/dev/null ||
-		fail_setup "meson setup failed"
+	setup_args+=(--reconfigure)
 fi
+setup_log=$(mktemp)
+if ! meson setup "${setup_args[@]}" "$builddir" "$source_root" >"$setup_log" 2>&1; then
+	cat "$setup_log" >&2
+	rm -f "$setup_log"
+	fail_setup "meson setup failed (its output is above)"
+fi
+rm -f "$setup_log"
 ninja -C "$builddir" || fail_setup "the build failed"
 
 suite_args=()

@@ -19,10 +19,19 @@ fi
 if [ "${SKIP_INSTALL:-0}" != 1 ]; then
 	"$source_root/tests/install-deps.sh"
 fi
-if [ ! -f "$builddir/build.ninja" ]; then
-	meson setup "$builddir" "$source_root" -Dtests=false >/dev/null
+build_log=$(mktemp)
+if [ ! -f "$builddir/build.ninja" ] &&
+	! meson setup "$builddir" "$source_root" -Dtests=false >"$build_log" 2>&1; then
+	cat "$build_log" >&2
+	echo "run-demo: meson setup failed (its output is above)" >&2
+	exit 1
 fi
-ninja -C "$builddir" >/dev/null
+if ! ninja -C "$builddir" >"$build_log" 2>&1; then
+	cat "$build_log" >&2
+	echo "run-demo: the build failed (its output is above)" >&2
+	exit 1
+fi
+rm -f "$build_log"
 sysclean=$builddir/src/sysclean
 
 workdir=$(mktemp -d /tmp/sysclean-demo.XXXXXX)
@@ -33,11 +42,11 @@ touch "$root/etc/sysclean-pending"
 # Prints file count and bytes on disk per area.
 summarize() {
 	local area
-	printf '  %-22s %6s %10s\n' AREA FILES "KiB USED"
+	printf '  %-24s %6s %10s\n' AREA FILES "KiB USED"
 	for area in /root /home /var/log /var/lib/cloud /var/lib/dhcp /var/lib/NetworkManager \
 		/var/crash /etc/firewalld; do
 		[ -e "$root$area" ] || continue
-		printf '  %-22s %6s %10s\n' "$area" \
+		printf '  %-24s %6s %10s\n' "$area" \
 			"$(find "$root$area" -type f | wc -l)" \
 			"$(du -sk "$root$area" | cut -f1)"
 	done
@@ -48,13 +57,16 @@ summarize
 
 echo
 echo "== Dry run: sysclean --root=$root --operations=all --dry-run"
-"$sysclean" --root="$root" --operations=all --dry-run >"$workdir/dry-run.txt"
+"$sysclean" --root="$root" --operations=all --dry-run >"$workdir/dry-run.txt" 2>"$workdir/dry-run.log"
 sed 's/^/  /' "$workdir/dry-run.txt"
+sed 's/^/  summary: /' "$workdir/dry-run.log"
 
 echo
 echo "== Real run: sysclean --root=$root --operations=all --if-pending -v"
 status=0
-"$sysclean" --root="$root" --operations=all --if-pending -v >"$workdir/real-run.txt" || status=$?
+"$sysclean" --root="$root" --operations=all --if-pending -v >"$workdir/real-run.txt" \
+	2>"$workdir/real-run.log" || status=$?
+sed 's/^/  summary: /' "$workdir/real-run.log"
 echo "  exit status $status"
 
 echo
@@ -64,18 +76,23 @@ summarize
 echo
 echo "== Checks"
 problems=0
+# check DESCRIPTION COMMAND...: counts a failure when COMMAND fails.
 check() {
-	if eval "$2"; then
-		echo "  ok    $1"
+	local description=$1
+	shift
+	if "$@"; then
+		echo "  ok    $description"
 	else
-		echo "  FAIL  $1"
+		echo "  FAIL  $description"
 		problems=$((problems + 1))
 	fi
 }
-check "exit status 0" '[ "$status" -eq 0 ]'
+is_empty_file() { [ -f "$1" ] && [ ! -s "$1" ]; }
+
+check "exit status 0" [ "$status" -eq 0 ]
 check "dry run listed exactly what the real run changed" \
-	'cmp -s "$workdir/dry-run.txt" "$workdir/real-run.txt"'
-check "marker /etc/sysclean-pending removed" '[ ! -e "$root/etc/sysclean-pending" ]'
+	cmp -s "$workdir/dry-run.txt" "$workdir/real-run.txt"
+check "marker /etc/sysclean-pending removed" [ ! -e "$root/etc/sysclean-pending" ]
 
 kept=0
 gone=0
@@ -104,13 +121,13 @@ while read -r type _ _ _ path; do
 		;;
 	esac
 done <"$manifest"
-echo "  ok    $gone per-instance files removed, $kept configuration files kept"
+echo "  ok    all $gone per-instance files of the manifest removed, all $kept configuration files kept"
 check "log directories kept with mode and owner (nginx 0750 33:4)" \
-	'[ "$(stat -c %a:%u:%g "$root/var/log/nginx")" = 750:33:4 ]'
-check "sparse 40 GiB lastlog emptied in place" '[ -f "$root/var/log/lastlog" ] && [ ! -s "$root/var/log/lastlog" ]'
+	[ "$(stat -c %a:%u:%g "$root/var/log/nginx")" = 750:33:4 ]
+check "sparse 40 GiB lastlog emptied in place" is_empty_file "$root/var/log/lastlog"
 
 second=$("$sysclean" --root="$root" --operations=all -v 2>"$workdir/second-run.log") || problems=$((problems + 1))
-check "a second run changes nothing" '[ -z "$second" ]'
+check "a second run changes nothing" [ -z "$second" ]
 
 echo
 echo "Dry-run list, run output and the sealed root are in $workdir"
