@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The marker file ETC/sysclean-pending that asks for sealing at next boot,
-// and its replacement ETC/sysclean-failed that carries a failed run's report.
+// The marker file ETC/sysclean-pending, which requests sealing at the next
+// boot, and its replacement ETC/sysclean-failed, which contains a failed run's
+// report.
 #include "marker.h"
 
 #include <cerrno>

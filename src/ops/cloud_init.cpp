@@ -12,7 +12,7 @@ namespace {
 constexpr std::array<std::string_view, 2> kAreas{"/var/lib/cloud", "/var/log"};
 
 // seed/ is configuration baked into the image (a NoCloud seed, for one),
-// and scripts/ holds per-boot scripts an admin put there on purpose.
+// and scripts/ contains per-boot scripts an admin put there on purpose.
 constexpr std::array<std::string_view, 2> kKeptNames{"seed", "scripts"};
 
 constexpr std::array<std::string_view, 4> kLogPatterns{

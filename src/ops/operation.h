@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// What an operation is: a named piece of per-instance state, and the code
+// The operation interface: a named piece of per-instance state and the code
 // that removes it from the target.
 #pragma once
 
@@ -16,7 +16,7 @@ namespace sysclean {
 
 // Settings of the live stage, which quiesces running daemons first.
 struct LiveSettings {
-	// Longest wait, for all links together, until they are down.
+	// Maximum wait, for all links together, until they are down.
 	std::chrono::milliseconds linkTimeout{std::chrono::seconds(20)};
 
 	// Largest log tree, in bytes, copied into the staging tmpfs.
