@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # End-to-end scenarios: boot a real Debian guest under QEMU with a dracut
-# initramfs that contains the sysclean module, then inspect its disk.
+# initramfs that contains the sysclean module (late-boot uses one without
+# it), then inspect its disk.
 #
 #   e2e.sh SCENARIO BUILDDIR OUTDIR
 #
@@ -22,6 +23,9 @@ MARKER=/etc/sysclean-pending
 FAILED_MARKER=/etc/sysclean-failed
 REACHED=/sysclean-test-reached-root
 REACHED_LINE='sysclean-test: reached the real root'
+REACHED_UNIT_LINK=/etc/systemd/system/sysinit.target.wants/sysclean-test-reached-root.service
+# Login records that the logfiles operation empties in place.
+EMPTIED_LOGS='wtmp btmp lastlog faillog tallylog'
 CMDLINE_BASE="console=ttyS0 panic=-1 rd.shell=0 rd.emergency=poweroff"
 
 # Print MESSAGE, the console lines that explain it, and where the full log
@@ -89,9 +93,9 @@ plant_marker() {
 	image_write "$STATE_IMAGE" "$MARKER" ""
 }
 
-# Boot the guest with the initramfs variant (systemd or shell) and the extra
-# kernel command line arguments, the console going to the next log file.
-# Sets console and boot_status.
+# Boot the guest with the initramfs variant (systemd, shell or no-sysclean)
+# and the extra kernel command line arguments, the console going to the
+# next log file. Sets console and boot_status.
 boot() {
 	local variant=$1 extra=$2 disks=("$work/root.img")
 	[ -n "${STATE_VAR_IMAGE:-}" ] && disks+=("$STATE_VAR_IMAGE")
@@ -148,6 +152,88 @@ check_reached_root() {
 	[ "$boot_status" -eq 0 ] || fail "QEMU exited with status $boot_status, expected 0 (power-off)"
 	console_has "$REACHED_LINE"
 	image_has "$REACHED"
+}
+
+# Fail unless the image enables the late-boot sysclean.service that
+# `meson install` installs: the unit in a directory systemd reads, and its
+# multi-user.target.wants link.
+check_late_boot_unit() {
+	local dir unit_dir=
+	for dir in /etc/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+		if [ "$(observe_image "$dir/sysclean.service")" != absent ]; then
+			unit_dir=$dir
+			break
+		fi
+	done
+	[ -n "$unit_dir" ] ||
+		fail "the guest image has no sysclean.service in /etc, /usr/lib or /lib/systemd/system; check that meson install installs it"
+	image_cat "$STATE_IMAGE" "$unit_dir/sysclean.service" |
+		grep -qE '^ExecStart=/usr/sbin/sysclean --live --if-pending$' ||
+		fail "$unit_dir/sysclean.service does not run '/usr/sbin/sysclean --live --if-pending'"
+	[ "$(observe_image "$unit_dir/multi-user.target.wants/sysclean.service")" = "l ../sysclean.service" ] ||
+		fail "$unit_dir/multi-user.target.wants/sysclean.service is not a link to ../sysclean.service: $(observe_image "$unit_dir/multi-user.target.wants/sysclean.service")"
+	log "the image enables $unit_dir/sysclean.service"
+}
+
+# Fail if the initramfs variant contains anything of the sysclean module.
+check_initramfs_lacks_sysclean() {
+	local variant=$1 copy listing
+	copy=/tmp/initrd-$scenario.img
+	cp "$OUT/initrd-$variant.img" "$OUT/tree$copy"
+	listing=$(chroot_run "$OUT/tree" lsinitrd "$copy") || {
+		rm -f "$OUT/tree$copy"
+		fail "lsinitrd failed on $OUT/initrd-$variant.img"
+	}
+	rm -f "$OUT/tree$copy"
+	printf '%s\n' "$listing" >"$LOGDIR/$scenario.lsinitrd.txt"
+	grep -qE ' usr/lib/systemd/systemd$' <<<"$listing" ||
+		fail "lsinitrd printed no usr/lib/systemd/systemd for $OUT/initrd-$variant.img (listing in $LOGDIR/$scenario.lsinitrd.txt)"
+	if grep -E 'sysclean' <<<"$listing" >&2; then
+		fail "$OUT/initrd-$variant.img contains the sysclean files above (listing in $LOGDIR/$scenario.lsinitrd.txt)"
+	fi
+}
+
+# Fail unless the on-disk /var/log of STATE_IMAGE contains directories and
+# empty login records only. The live logfiles stage mounts a tmpfs copy
+# over each log directory and removes the files underneath, so whatever
+# the boot logged before sealing (journal, wtmp records) must be gone from
+# the disk too, not only the planted files.
+check_disk_var_log_empty() {
+	local dump=$work/var-log-dump path size name found=0
+	rm -rf "$dump"
+	mkdir -p "$dump"
+	debugfs -R "rdump /var/log \"$dump\"" "$STATE_IMAGE" >"$work/rdump.log" 2>&1
+	[ -d "$dump/log" ] || fail "debugfs could not dump /var/log: $(tail -n 3 "$work/rdump.log")"
+	while IFS=' ' read -r size path; do
+		name=${path##*/}
+		if [ "$path" = "$name" ] && [[ " $EMPTIED_LOGS " = *" $name "* ]] && [ "$size" = 0 ]; then
+			continue
+		fi
+		echo "left on disk: /var/log/$path ($size bytes)" >&2
+		found=1
+	done < <(find "$dump/log" ! -type d -printf '%s %P\n' | sort -k2)
+	[ "$found" -eq 0 ] || fail "the on-disk /var/log still contains the files above"
+}
+
+# Checks for a live seal with the default operations. Entries under /run
+# were planted in the root file system's /run, which the running system's
+# tmpfs /run hides. A live run cannot reach them, so they must be unchanged.
+check_live_sealed() {
+	local op
+	grep -vE '^[dfl] /run/' "$STATE_LIST" >"$work/state-disk.list"
+	grep -E '^[dfl] /run/' "$STATE_LIST" >"$work/state-run.list" ||
+		fail "$STATE_LIST has no entries under /run"
+	state_check observe_image "$STATE_DEFAULT_OPS" "$work/state-disk.list" ||
+		fail "the live run left the state above wrong"
+	state_check observe_image "" "$work/state-run.list" ||
+		fail "the live run changed the root file system's /run, hidden under the tmpfs /run"
+	check_disk_var_log_empty
+	image_lacks "$MARKER"
+	image_lacks "$FAILED_MARKER"
+	for op in ${STATE_DEFAULT_OPS//,/ }; do
+		console_has "sysclean\[[0-9]+\]: $op: "
+	done
+	console_lacks 'sysclean\[[0-9]+\]: .*failed'
 }
 
 scenario_marker_defaults() {
@@ -336,6 +422,29 @@ scenario_default_initramfs() {
 		fail "the default initramfs has no usr/sbin/sysclean (listing in $LOGDIR/$scenario.lsinitrd.txt)"
 	grep -qE 'hooks/pre-pivot/[0-9]+-sysclean[^ ]*\.sh$' <<<"$listing" ||
 		fail "the default initramfs has no sysclean pre-pivot hook (listing in $LOGDIR/$scenario.lsinitrd.txt)"
+}
+
+# The late-boot fallback: an initramfs without the sysclean module leaves
+# the marker in place, and sysclean.service seals the running system once
+# multi-user.target is reached, then forces a power-off.
+scenario_late_boot() {
+	prepare_root
+	check_late_boot_unit
+	# The test unit powers off before sysinit.target, long before
+	# multi-user.target, so disable it in this scenario's copy only.
+	debugfs -w -R "rm $REACHED_UNIT_LINK" "$STATE_IMAGE" >/dev/null 2>&1
+	image_lacks "$REACHED_UNIT_LINK"
+	plant_marker
+	check_initramfs_lacks_sysclean no-sysclean
+
+	boot no-sysclean "root=/dev/vda rw"
+	[ "$boot_status" -eq 0 ] || fail "QEMU exited with status $boot_status, expected 0 (power-off)"
+	console_has 'reboot: Power down'
+	console_lacks 'sysclean: sealing /sysroot'
+	console_lacks "$REACHED_LINE"
+	image_lacks "$REACHED"
+	fsck_image "$STATE_IMAGE"
+	check_live_sealed
 }
 
 # Build or reuse the shared guest artefacts. main does it for every

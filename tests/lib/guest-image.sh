@@ -12,6 +12,9 @@
 #   vmlinuz             the guest's kernel
 #   initrd-systemd.img  systemd initramfs with the sysclean module
 #   initrd-shell.img    the same without systemd
+#   initrd-no-sysclean.img  systemd initramfs without the sysclean module,
+#                       which leaves the marker to the late-boot
+#                       sysclean.service
 #   root.img            ext4 image made from tree/ with mkfs.ext4 -d
 # Scenarios copy root.img
 # and never change the others. OUTDIR/key records a hash of every input; a
@@ -27,6 +30,7 @@ set -euo pipefail
 GUEST_DRIVERS="virtio_pci virtio_blk ext4 crc32c_generic"
 GUEST_MODULES_SYSTEMD="systemd systemd-initrd dracut-systemd base fs-lib rootfs-block udev-rules kernel-modules sysclean"
 GUEST_MODULES_SHELL="base fs-lib rootfs-block udev-rules kernel-modules sysclean"
+GUEST_MODULES_NO_SYSCLEAN="systemd systemd-initrd dracut-systemd base fs-lib rootfs-block udev-rules kernel-modules"
 ROOT_IMAGE_SIZE=1536M
 
 # Print a hash of the files below DIR: names, modes and contents.
@@ -66,7 +70,8 @@ build() {
 		"$(cat "$SYSCLEAN_TEST_LIB/common.sh" "$SYSCLEAN_TEST_LIB/guest-image.sh" | sha256sum)" \
 		"$(hash_tree "$SYSCLEAN_TEST_LIB/guest")" | sha256sum | cut -c1-16)
 	if [ -f "$out/key" ] && [ "$(cat "$out/key")" = "$key" ] &&
-		[ -f "$out/root.img" ] && [ -f "$out/initrd-shell.img" ]; then
+		[ -f "$out/root.img" ] && [ -f "$out/initrd-shell.img" ] &&
+		[ -f "$out/initrd-no-sysclean.img" ]; then
 		log "reusing guest artefacts in $out (key $key)"
 		rm -rf "$stage"
 		return 0
@@ -76,7 +81,11 @@ build() {
 	rm -rf --one-file-system "$out/tree"
 	log "copying the guest tree $guest"
 	cp -a --reflink=auto "$guest" "$out/tree"
-	cp -a "$stage/." "$out/tree/"
+	# The guest's /lib, /bin and /sbin are symlinks into /usr. Where the
+	# host's systemd.pc names /lib/systemd/system (Debian 12), the install
+	# has a /lib directory, which cp -a cannot copy over the symlink.
+	tar -C "$stage" -cf - . | tar -C "$out/tree" --keep-directory-symlink -xf - ||
+		die "copying the meson install from $stage into $out/tree failed"
 	rm -rf "$stage"
 
 	state_add_users "$out/tree"
@@ -98,6 +107,8 @@ build() {
 	build_initramfs "$out/tree" "$kver" "$GUEST_MODULES_SYSTEMD" "$out/initrd-systemd.img"
 	log "building the shell-only initramfs"
 	build_initramfs "$out/tree" "$kver" "$GUEST_MODULES_SHELL" "$out/initrd-shell.img"
+	log "building the systemd initramfs without the sysclean module"
+	build_initramfs "$out/tree" "$kver" "$GUEST_MODULES_NO_SYSCLEAN" "$out/initrd-no-sysclean.img"
 	echo "$kver" >"$out/kernel-version"
 
 	log "making root.img ($ROOT_IMAGE_SIZE) from the tree"
@@ -117,7 +128,7 @@ main() {
 	local builddir out
 	builddir=$(realpath "$1")
 	out=$2
-	require_commands meson mkfs.ext4 debugfs unshare flock chroot
+	require_commands meson mkfs.ext4 debugfs unshare flock chroot tar
 	mkdir -p "$out"
 	out=$(realpath "$out")
 
