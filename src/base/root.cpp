@@ -39,6 +39,9 @@ constexpr std::array kProtectedPaths{
 	// The EFI system partition and the boot loader: often mounted below
 	// /boot, and a machine without them does not boot.
 	"boot/efi", "boot/grub", "boot/grub2", "efi",
+	// Package databases: a link such as /var/lib/logrotate -> dpkg would
+	// otherwise let "logrotate/status" remove dpkg's status file.
+	"var/lib/dpkg", "var/lib/apt", "var/lib/rpm", "usr/lib/sysimage/rpm", "var/lib/pacman",
 };
 
 std::vector<std::string> splitPath(std::string_view path)

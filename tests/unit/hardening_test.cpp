@@ -67,6 +67,21 @@ TEST_CASE("dhcp-client-state: dhclient linked to dhcp", "[hardening]")
 	CHECK_FALSE(tree.exists("var/lib/dhcp/dhclient.eth0.leases"));
 }
 
+TEST_CASE("logfiles: logrotate linked to dpkg", "[hardening]")
+{
+	TempTree tree;
+	tree.add({
+		file("var/lib/dpkg/status", "Package: base-files\n"),
+		symlink("var/lib/logrotate", "dpkg"),
+	});
+
+	ProcessResult run = runSysclean({"--root=" + tree.root(), "--operations=logfiles"});
+
+	CHECK(run.status == 2);
+	CHECK(run.err.find("logfiles: failed to follow '/var/lib/logrotate'") != std::string::npos);
+	CHECK(tree.exists("var/lib/dpkg/status"));
+}
+
 TEST_CASE("logfiles: hard-linked wtmp not emptied", "[hardening]")
 {
 	TempTree tree;
