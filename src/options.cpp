@@ -171,9 +171,11 @@ Result<Options> parseOptions(int argc, char **argv, std::string &error)
 			break;
 		}
 		case OptionStagingLimit:
-			if (!parseSize(optarg, options.liveSettings.stagingLimit)) {
+			// tmpfs reads size=0 as "no limit": reject it.
+			if (!parseSize(optarg, options.liveSettings.stagingLimit) ||
+			    options.liveSettings.stagingLimit == 0) {
 				error = std::string("invalid --staging-limit '") + optarg +
-					"': expected a size in bytes, or with K, M or G";
+					"': expected a size above 0, in bytes or with K, M or G";
 				return errnoCode(EINVAL);
 			}
 			break;

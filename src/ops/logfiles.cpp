@@ -103,6 +103,14 @@ Status emptyLiveLogDirectory(OperationContext &context, std::string_view directo
 		return dir.error();
 	}
 
+	// Checked before anything is mounted: once a copy is mounted over a
+	// protected directory, its name leads to the copy and the check in
+	// emptyOpenDirectory() would no longer recognise it. The remover
+	// reports the refusal.
+	Result<bool> isProtected = context.root.isProtected(dir->get());
+	if (!isProtected || *isProtected)
+		return remover.emptyOpenDirectory(dir->get(), path, rules);
+
 	// A directory on a tmpfs, or below one, does not reach the image, so
 	// writers lose nothing when its files are removed in place.
 	Result<bool> onTmpfs = isOnTmpfs(dir->get());

@@ -281,6 +281,34 @@ TEST_CASE("live logfiles over the limit", "[live]")
 	CHECK(stagingLeftovers().empty());
 }
 
+TEST_CASE("live logfiles protected link refused", "[live]")
+{
+	TempDir dir;
+	std::string root = dir / "root";
+	makeDirectories(dir.path(), {"root", "root/etc", "root/var", "root/var/cache", "root/var/log",
+				     "root/var/lib", "root/var/lib/dpkg"});
+	test::writeFile(root + "/etc/passwd", "root:x:0:0::/root:/bin/sh\n");
+	test::writeFile(root + "/var/lib/dpkg/status", "Package: base-files\n");
+	REQUIRE(::symlink("../../etc", (root + "/var/cache/gdm").c_str()) == 0);
+	REQUIRE(::symlink("../../var/lib", (root + "/var/lib/fprint").c_str()) == 0);
+
+	Outcome outcome = runSysclean({"--live", "--root=" + root, "--operations=logfiles"});
+	INFO("stderr:\n" << outcome.err);
+
+	// Refused before anything is mounted: no copy hides /etc, and the
+	// files on disk stay.
+	CHECK(outcome.status == 2);
+	CHECK(outcome.err.find("logfiles: failed to empty '/var/cache/gdm'") != std::string::npos);
+	CHECK(outcome.err.find("logfiles: failed to empty '/var/lib/fprint'") != std::string::npos);
+	for (const char *path : {"/etc", "/var/lib"}) {
+		Result<MountInfo> mount = findMount(root + path);
+		REQUIRE(mount);
+		CHECK(mount->target != root + path);
+	}
+	CHECK(sizeOf(root + "/etc/passwd") > 0);
+	CHECK(sizeOf(root + "/var/lib/dpkg/status") > 0);
+}
+
 TEST_CASE("live logfiles dry run and rerun", "[live]")
 {
 	TempDir dir;

@@ -169,7 +169,7 @@ TEST_CASE("cli: invalid numbers rejected", "[hardening]")
 	TempTree tree;
 	for (std::string option : {"--link-timeout=nan", "--link-timeout=inf", "--link-timeout=0x10",
 				   "--link-timeout=-1", "--link-timeout=", "--staging-limit= -1",
-				   "--staging-limit=-1", "--staging-limit=12X"}) {
+				   "--staging-limit=-1", "--staging-limit=12X", "--staging-limit=0"}) {
 		INFO(option);
 		ProcessResult run = runSysclean({"--root=" + tree.root(), option});
 		CHECK(run.status == 1);
