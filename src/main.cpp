@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/remover.h"
 #include "base/root.h"
 #include "config.h"
 #include "log.h"
@@ -197,7 +199,17 @@ int run(int argc, char **argv)
 						     ? mountTargetFilesystems(options, *operations, report)
 						     : std::nullopt;
 
-	runOperations(*root, *operations, options, report);
+	std::set<uint64_t> ownMounts;
+	if (mounts) {
+		for (const TargetMount &mount : mounts->mounted()) {
+			Result<UniqueFd> dir = root->openDirectory(mount.target);
+			Result<uint64_t> id = dir ? mountIdOf(dir->get()) : Result<uint64_t>(dir.error());
+			if (id)
+				ownMounts.insert(*id);
+		}
+	}
+
+	runOperations(*root, *operations, options, ownMounts, report);
 
 	if (mounts) {
 		Result<CapabilityScope> scope = CapabilityScope::raise({Capability::SysAdmin});

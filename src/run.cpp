@@ -138,13 +138,14 @@ std::string RunReport::format() const
 }
 
 void runOperations(const Root &root, const std::vector<const Operation *> &operations,
-		   const Options &options, RunReport &report)
+		   const Options &options, const std::set<uint64_t> &ownMounts, RunReport &report)
 {
 	DryRunLedger ledger;
 
 	for (const Operation *operation : operations) {
 		OperationSink sink(operation->name, options, report);
 		Remover remover(root, sink, options.dryRun ? &ledger : nullptr);
+		remover.setOwnMounts(&ownMounts);
 		OperationContext context{root, remover, options.live, options.liveSettings};
 
 		// Removal walks directories of other users (homes, 0700 log

@@ -3,6 +3,8 @@
 // collecting the errors for the failure report.
 #pragma once
 
+#include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,7 +31,9 @@ struct RunReport {
 
 // Runs OPERATIONS in order on ROOT, adding their errors to REPORT; each one
 // runs even when an earlier one failed.
+// OWN_MOUNTS holds the mount ids of filesystems sysclean mounted for the
+// run, which removal may descend into.
 void runOperations(const Root &root, const std::vector<const Operation *> &operations,
-		   const Options &options, RunReport &report);
+		   const Options &options, const std::set<uint64_t> &ownMounts, RunReport &report);
 
 } // namespace sysclean

@@ -60,6 +60,18 @@ Result<MountKey> mountKeyOf(int fd)
 	return mountKeyAt(fd, "");
 }
 
+} // namespace
+
+Result<uint64_t> mountIdOf(int fd)
+{
+	Result<MountKey> key = mountKeyOf(fd);
+	if (!key)
+		return key.error();
+	return key->mountId;
+}
+
+namespace {
+
 bool contains(std::span<const std::string_view> names, std::string_view name)
 {
 	return std::find(names.begin(), names.end(), name) != names.end();
@@ -299,7 +311,7 @@ Status Remover::emptyContents(UniqueFd dir, std::string &path, const TreeRules &
 			}
 			UniqueFd child(childFd);
 			Result<MountKey> childKey = mountKeyOf(child.get());
-			if (childKey && !(*ownKey == *childKey)) {
+			if (childKey && !(*ownKey == *childKey) && !isOwnMount(childKey->mountId)) {
 				sink_.skipped(path, "another filesystem is mounted here, not crossing it");
 				kept = true;
 				continue;
@@ -368,9 +380,17 @@ Status Remover::removeDirectory(int parent, const std::string &name, std::string
 		return error;
 	}
 	if (!(*parentKey == *childKey)) {
-		sink_.skipped(path, "another filesystem is mounted here, not crossing it");
+		if (!isOwnMount(childKey->mountId)) {
+			sink_.skipped(path, "another filesystem is mounted here, not crossing it");
+			kept = true;
+			return {};
+		}
+
+		// A mount point stays (it is busy), its contents go.
 		kept = true;
-		return {};
+		bool keptBelow = false;
+		return emptyContents(std::move(child), path, TreeRules{false, rules.truncateNames, {}}, false,
+				     keptBelow);
 	}
 
 	TreeRules below;

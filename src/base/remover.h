@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -74,12 +75,20 @@ private:
 	std::unordered_map<std::string, Change> entries_;
 };
 
+// Returns the mount id of the open file FD (statx STATX_MNT_ID, Linux 5.8).
+Result<uint64_t> mountIdOf(int fd);
+
 class Remover
 {
 public:
 	// A dry run needs LEDGER, shared by every remover of the run; a real
 	// run passes nullptr.
 	Remover(const Root &root, ChangeSink &sink, DryRunLedger *ledger);
+
+	// Lets removal descend into the mounts with these mount ids, which
+	// sysclean mounted itself (a separate /var/log/audit from the target's
+	// fstab); every other mount point met on the way is left alone.
+	void setOwnMounts(const std::set<uint64_t> *mountIds) { ownMounts_ = mountIds; }
 
 	const Root &root() const { return root_; }
 	ChangeSink &sink() const { return sink_; }
@@ -122,6 +131,7 @@ private:
 	Status unlinkEntry(int parent, const std::string &name, const std::string &path, int flags);
 	Status truncateEntry(int parent, const std::string &name, const std::string &path);
 	bool dryRunRemoved(int parent, const std::string &name) const;
+	bool isOwnMount(uint64_t mountId) const { return ownMounts_ && ownMounts_->count(mountId); }
 
 	// Returns the errno a real run would meet removing (or, with
 	// TRUNCATE, emptying) NAME: EPERM for an immutable or append-only
@@ -132,6 +142,7 @@ private:
 	const Root &root_;
 	ChangeSink &sink_;
 	DryRunLedger *ledger_;
+	const std::set<uint64_t> *ownMounts_ = nullptr;
 };
 
 } // namespace sysclean

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Removal never crosses into another mount: a tmpfs or a bind mount of the
 // sentinel inside the tree keeps its files, in the engine and in the binary.
+#include <set>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -44,6 +45,42 @@ TEST_CASE("remover: does not cross a mount", "[remover][root]")
 	CHECK(status.ok());
 	CHECK(sink.failures == std::vector<std::string>{});
 	CHECK(std::count(sink.changes.begin(), sink.changes.end(), "remove /data/sub") == 0);
+}
+
+TEST_CASE("remover: crosses its own mounts", "[remover][root]")
+{
+	bool keepDirectories = GENERATE(false, true);
+	TempTree tree;
+	tree.add({file("var/log/syslog"), directory("var/log/audit")});
+	std::string mountPoint = tree.hostPath("var/log/audit");
+	ScopedMount mounted = ScopedMount::tmpfs(mountPoint);
+	createEntries(mountPoint, {file("audit.log"), file("old/audit.log.1")});
+
+	Result<Root> root = Root::open(tree.root());
+	REQUIRE(root.ok());
+	Result<UniqueFd> audit = root->openDirectory("/var/log/audit");
+	REQUIRE(audit.ok());
+	Result<uint64_t> auditMount = mountIdOf(audit->get());
+	REQUIRE(auditMount.ok());
+	std::set<uint64_t> ownMounts{*auditMount};
+
+	RecordingSink sink;
+	Remover remover(*root, sink, nullptr);
+	remover.setOwnMounts(&ownMounts);
+	TreeRules rules;
+	rules.keepDirectories = keepDirectories;
+	Status status = remover.emptyDirectory("/var/log", rules);
+
+	INFO((keepDirectories ? "keep directories" : "remove directories"));
+	CHECK(status.ok());
+	CHECK(sink.failures == std::vector<std::string>{});
+	CHECK(sink.skips == std::vector<std::string>{});
+	CHECK_FALSE(tree.exists("var/log/syslog"));
+	CHECK_FALSE(tree.exists("var/log/audit/audit.log"));
+	CHECK_FALSE(tree.exists("var/log/audit/old/audit.log.1"));
+	// The mount point itself stays: it is busy, and mounted again at boot.
+	CHECK(tree.exists("var/log/audit"));
+	CHECK(tree.exists("var/log/audit/old") == keepDirectories);
 }
 
 TEST_CASE("logfiles: mount inside /var/log kept", "[logfiles][root]")
