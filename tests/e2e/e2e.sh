@@ -19,6 +19,7 @@ SYSCLEAN_TEST_LIB=$(cd "$(dirname "$0")/../lib" && pwd)
 . "$SYSCLEAN_TEST_LIB/qemu.sh"
 
 STATE_LIST=$SYSCLEAN_TEST_LIB/state.list
+VAR_LOG_AUDIT_STATE_LIST=$SYSCLEAN_TEST_LIB/state-var-log-audit.list
 MARKER=/etc/sysclean-pending
 FAILED_MARKER=/etc/sysclean-failed
 REACHED=/sysclean-test-reached-root
@@ -53,12 +54,13 @@ console_lacks() {
 	fi
 }
 
-# Fail unless PATH exists in the root image (or the separate /var image).
+# Fail unless PATH exists in the guest's images (image_for_path picks the
+# image of the file system that contains it).
 image_has() {
 	[ "$(observe_image "$1")" != absent ] || fail "$1 is missing from the guest disk"
 }
 
-# Fail if PATH exists in the root image (or the separate /var image).
+# Fail if PATH exists in the guest's images (see image_has).
 image_lacks() {
 	[ "$(observe_image "$1")" = absent ] || fail "$1 is still on the guest disk: $(observe_image "$1")"
 }
@@ -99,6 +101,7 @@ plant_marker() {
 boot() {
 	local variant=$1 extra=$2 disks=("$work/root.img")
 	[ -n "${STATE_VAR_IMAGE:-}" ] && disks+=("$STATE_VAR_IMAGE")
+	[ -n "${STATE_VAR_LOG_AUDIT_IMAGE:-}" ] && disks+=("$STATE_VAR_LOG_AUDIT_IMAGE")
 	boot_count=$((boot_count + 1))
 	console=$LOGDIR/$scenario.boot$boot_count.log
 	rm -f "$console"
@@ -301,6 +304,48 @@ scenario_separate_var() {
 	STATE_VAR_IMAGE='' image_has /var/log/hidden-under-var-mount.log
 }
 
+# /var and /var/log/audit on disks of their own, both listed in fstab by
+# UUID, as CIS benchmarks recommend. The hook mounts both, and the logfiles
+# operation must cross into /var/log/audit, a file system that sysclean
+# mounted itself, remove the audit logs on it and keep its mount point.
+scenario_separate_var_log_audit() {
+	local var_uuid audit_uuid
+	cp --sparse=always "$OUT/root.img" "$work/root.img"
+	STATE_IMAGE=$work/root.img
+	var_uuid=$(cat /proc/sys/kernel/random/uuid)
+	audit_uuid=$(cat /proc/sys/kernel/random/uuid)
+	mkfs.ext4 -q -F -L sysclean-var -U "$var_uuid" -d "$OUT/tree/var" "$work/var.img" 512M >/dev/null
+	mkfs.ext4 -q -F -L sysclean-audit -U "$audit_uuid" "$work/audit.img" 64M >/dev/null
+	image_write "$STATE_IMAGE" /etc/fstab "UUID=$var_uuid /var ext4 defaults 0 2
+UUID=$audit_uuid /var/log/audit ext4 defaults 0 2
+"
+	# The mount point directory on the /var disk gets a file that the
+	# mounted /var/log/audit hides. Sealing must clean the mounted file
+	# system and leave this file alone.
+	debugfs -w -R "mkdir /log/audit" "$work/var.img" >/dev/null 2>&1
+	image_write "$work/var.img" /log/audit/hidden-under-audit-mount.log "hidden
+"
+	STATE_VAR_IMAGE=$work/var.img
+	STATE_VAR_LOG_AUDIT_IMAGE=$work/audit.img
+	state_plant_image "$STATE_LIST" "$VAR_LOG_AUDIT_STATE_LIST"
+	image_has /var/log/audit/lost+found
+	plant_marker
+
+	boot systemd "root=/dev/vda rw"
+	check_powered_off_in_initramfs
+	fsck_image "$STATE_IMAGE" clean
+	fsck_image "$STATE_VAR_IMAGE" clean
+	fsck_image "$STATE_VAR_LOG_AUDIT_IMAGE" clean
+	console_has "sysclean: mounted /var from UUID=$var_uuid "
+	console_has "sysclean: mounted /var/log/audit from UUID=$audit_uuid "
+	console_lacks "sysclean: logfiles: skipped '/var/log/audit'"
+	check_sealed
+	state_check observe_image "$STATE_DEFAULT_OPS" "$VAR_LOG_AUDIT_STATE_LIST" ||
+		fail "the default operations left the state above wrong on the /var/log/audit disk"
+	image_has /var/log/audit/lost+found
+	STATE_VAR_LOG_AUDIT_IMAGE='' image_has /var/log/audit/hidden-under-audit-mount.log
+}
+
 scenario_rd_sysclean_0() {
 	prepare_root
 	plant_marker
@@ -477,6 +522,7 @@ main() {
 	boot_count=0
 	console=
 	STATE_VAR_IMAGE=
+	STATE_VAR_LOG_AUDIT_IMAGE=
 	log "scenario $scenario, accelerator $(guest_accel)"
 	"scenario_${scenario//-/_}"
 	rm -rf "$work"

@@ -121,11 +121,22 @@ observe_dir() {
 	fi
 }
 
-# Print the image that contains PATH and the path inside it: the image in STATE_VAR_IMAGE
-# for paths under /var when set (a separate /var file system), otherwise
-# STATE_IMAGE. Prints "IMAGE<TAB>PATH".
+# Print the image that contains PATH and the path inside it, as
+# "IMAGE<TAB>PATH". Each of these variables, when set, names the image of a
+# separate file system: STATE_VAR_LOG_AUDIT_IMAGE for /var/log/audit and
+# below (/var/log/audit itself is that file system's root directory),
+# STATE_VAR_IMAGE for the rest of /var. Every other path is in STATE_IMAGE.
 image_for_path() {
-	local path=$1
+	local path=$1 inner
+	if [ -n "${STATE_VAR_LOG_AUDIT_IMAGE:-}" ]; then
+		case $path in
+		/var/log/audit | /var/log/audit/*)
+			inner=${path#/var/log/audit}
+			printf '%s\t%s\n' "$STATE_VAR_LOG_AUDIT_IMAGE" "${inner:-/}"
+			return
+			;;
+		esac
+	fi
 	if [ -n "${STATE_VAR_IMAGE:-}" ]; then
 		case $path in
 		/var/*)
@@ -190,7 +201,11 @@ state_debugfs_commands() {
 
 		case $type in
 		d)
-			printf 'mkdir "%s"\n' "$p"
+			# The root directory of a separate file system exists already.
+			# debugfs 1.47.0 accepts mkdir "/" and adds an entry with an
+			# empty name to the root directory, which e2fsck reports as
+			# corrupted.
+			[ "$p" = / ] || printf 'mkdir "%s"\n' "$p"
 			printf 'sif "%s" mode 04%s\n' "$p" "$mode"
 			;;
 		f)
@@ -209,13 +224,15 @@ state_debugfs_commands() {
 	done
 }
 
-# Plant the entries of the state lists into STATE_IMAGE (and STATE_VAR_IMAGE)
-# with debugfs, then check with debugfs stat that every entry is there:
-# debugfs exits 0 even when a command fails.
+# Plant the entries of the state lists into STATE_IMAGE, STATE_VAR_IMAGE and
+# STATE_VAR_LOG_AUDIT_IMAGE (the last two when set) with debugfs, then check
+# with debugfs stat that every entry is there: debugfs exits 0 even when a
+# command fails.
 state_plant_image() {
 	local workdir image
 	workdir=$(mktemp -d)
-	for image in "$STATE_IMAGE" ${STATE_VAR_IMAGE:+"$STATE_VAR_IMAGE"}; do
+	for image in "$STATE_IMAGE" ${STATE_VAR_IMAGE:+"$STATE_VAR_IMAGE"} \
+		${STATE_VAR_LOG_AUDIT_IMAGE:+"$STATE_VAR_LOG_AUDIT_IMAGE"}; do
 		state_debugfs_commands "$image" "$workdir" "$@" >"$workdir/commands"
 		debugfs -w -f "$workdir/commands" "$image" >"$workdir/debugfs.log" 2>&1 ||
 			die "debugfs failed on $image: $(tail -n 3 "$workdir/debugfs.log")"
