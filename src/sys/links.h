@@ -69,7 +69,13 @@ Result<int> routeInterface(const std::string &address);
 // its server and the links below them (VLAN parents, bridge and bond ports,
 // a veth peer). When the server address is unknown (a host name), every
 // non-loopback link is kept, because taking the wrong one down would hang
-// the root filesystem.
-Result<std::vector<KeptLink>> linksForNetworkRoot(const MountInfo &rootMount);
+// the root filesystem. A block-device root keeps the links that route to
+// every iSCSI target listed in SYSFS.
+Result<std::vector<KeptLink>> linksForNetworkRoot(const MountInfo &rootMount,
+						   const std::string &sysfs = "/sys");
+
+// Returns the numeric target portal addresses of the iSCSI connections
+// listed below SYSFS/class/iscsi_connection, without ports or brackets.
+std::vector<std::string> iscsiTargetAddresses(const std::string &sysfs = "/sys");
 
 } // namespace sysclean

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
+#include <dirent.h>
+#include <fstream>
 #include <linux/if.h>
 #include <linux/rtnetlink.h>
 #include <set>
@@ -171,11 +173,52 @@ Result<int> routeInterface(const std::string &address)
 	return index;
 }
 
-Result<std::vector<KeptLink>> linksForNetworkRoot(const MountInfo &rootMount)
+std::vector<std::string> iscsiTargetAddresses(const std::string &sysfs)
+{
+	std::vector<std::string> addresses;
+	std::string classPath = sysfs + "/class/iscsi_connection";
+	DIR *connections = opendir(classPath.c_str());
+	if (!connections)
+		return addresses;
+
+	while (struct dirent *entry = readdir(connections)) {
+		std::string name = entry->d_name;
+		if (name == "." || name == "..")
+			continue;
+
+		// persistent_address survives a reconnect to a redirected
+		// portal; address is the portal of the current connection.
+		for (const char *attribute : {"persistent_address", "address"}) {
+			std::ifstream file(classPath + "/" + name + "/" + attribute);
+			std::string address;
+			if (file >> address)
+				addIfNumeric(addresses, hostOf(address));
+		}
+	}
+	closedir(connections);
+
+	std::sort(addresses.begin(), addresses.end());
+	addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+	return addresses;
+}
+
+Result<std::vector<KeptLink>> linksForNetworkRoot(const MountInfo &rootMount, const std::string &sysfs)
 {
 	std::vector<KeptLink> kept;
-	if (!isNetworkFilesystem(rootMount))
-		return kept;
+	std::string what;
+	std::vector<std::string> addresses;
+	if (isNetworkFilesystem(rootMount)) {
+		what = "root filesystem is " + rootMount.fsType + " from '" + rootMount.source + "'";
+		addresses = networkServerAddresses(rootMount);
+	} else {
+		// A block device gives no server address, but an iSCSI session
+		// that may hold it does. Every session's target stays reachable:
+		// taking its link down would hang the I/O of whatever it holds.
+		addresses = iscsiTargetAddresses(sysfs);
+		if (addresses.empty())
+			return kept;
+		what = "an iSCSI session, which may hold the root filesystem, reaches its target through it";
+	}
 
 	Result<SocketPtr> socket = connectRoute();
 	if (!socket)
@@ -184,8 +227,6 @@ Result<std::vector<KeptLink>> linksForNetworkRoot(const MountInfo &rootMount)
 	if (!cache)
 		return cache.error();
 
-	std::string what = "root filesystem is " + rootMount.fsType + " from '" + rootMount.source + "'";
-	std::vector<std::string> addresses = networkServerAddresses(rootMount);
 	if (addresses.empty()) {
 		forEachLink(cache->get(), [&](rtnl_link *link) {
 			if (!(rtnl_link_get_flags(link) & IFF_LOOPBACK))
@@ -223,7 +264,8 @@ Result<std::vector<KeptLink>> linksForNetworkRoot(const MountInfo &rootMount)
 	forEachLink(cache->get(), [&](rtnl_link *link) {
 		int index = rtnl_link_get_ifindex(link);
 		if (indexes.count(index) && !(rtnl_link_get_flags(link) & IFF_LOOPBACK))
-			kept.push_back({index, linkName(link), what + " and this link carries it"});
+			kept.push_back({index, linkName(link),
+					what.rfind("an iSCSI", 0) == 0 ? what : what + " and this link carries it"});
 	});
 	return kept;
 }

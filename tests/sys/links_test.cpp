@@ -179,9 +179,28 @@ TEST_CASE("takeLinksDown keeps network root links", "[links]")
 	{
 		root.fsType = "ext4";
 		root.source = "/dev/vda1";
-		Result<std::vector<KeptLink>> none = linksForNetworkRoot(root);
+		test::TempDir sysfs;
+		Result<std::vector<KeptLink>> none = linksForNetworkRoot(root, sysfs.path());
 		REQUIRE(none);
 		CHECK(none->empty());
+	}
+
+	SECTION("an iSCSI session keeps its route")
+	{
+		// A block-device root with one iSCSI connection whose portal
+		// is reached through br0, as sysfs lists it.
+		root.fsType = "ext4";
+		root.source = "/dev/sda1";
+		test::TempDir sysfs;
+		std::string connection = sysfs / "class/iscsi_connection/connection1:0";
+		REQUIRE(test::run({"mkdir", "-p", connection}) == 0);
+		test::writeFile(connection + "/persistent_address", "192.0.2.7\n");
+		test::writeFile(connection + "/address", "192.0.2.7\n");
+
+		CHECK(iscsiTargetAddresses(sysfs.path()) == std::vector<std::string>{"192.0.2.7"});
+		Result<std::vector<KeptLink>> iscsi = linksForNetworkRoot(root, sysfs.path());
+		REQUIRE(iscsi);
+		CHECK(keptNames(*iscsi) == std::vector<std::string>{"br0", "eth5", "eth6"});
 	}
 
 	deleteLinks({"br0", "eth5", "eth0"});
