@@ -62,6 +62,13 @@ void addIfNumeric(std::vector<std::string> &addresses, const std::string &host)
 		addresses.push_back(host);
 }
 
+// Stores the errno of a netlink error reply and stops receiving.
+int storeKernelError([[maybe_unused]] sockaddr_nl *peer, nlmsgerr *error, void *argument)
+{
+	*static_cast<int *>(argument) = -error->error;
+	return NL_STOP;
+}
+
 // Parses one reply to RTM_GETROUTE into the output interface index.
 int storeOutputInterface(nl_msg *message, void *argument)
 {
@@ -161,11 +168,17 @@ Result<int> routeInterface(const std::string &address)
 	// Without auto-ack the kernel sends the route or an error, nothing
 	// else, so one receive ends the exchange.
 	int index = 0;
+	int kernelError = 0;
 	nl_socket_disable_auto_ack(socket->get());
 	nl_socket_modify_cb(socket->get(), NL_CB_VALID, NL_CB_CUSTOM, storeOutputInterface, &index);
+	nl_socket_modify_err_cb(socket->get(), NL_CB_CUSTOM, storeKernelError, &kernelError);
 	int rc = nl_send_auto(socket->get(), message.get());
 	if (rc >= 0)
 		rc = nl_recvmsgs_default(socket->get());
+	// libnl folds errnos it has no code for (ENETUNREACH among them) into
+	// "Unspecific failure"; the kernel's own errno says what happened.
+	if (kernelError != 0)
+		return errnoCode(kernelError);
 	if (rc < 0)
 		return netlinkError(rc);
 	if (index <= 0)

@@ -120,8 +120,10 @@ TEST_CASE("routeInterface picks the route's link", "[links]")
 	REQUIRE(v6);
 	CHECK(*v6 == std::stoi(eth10Index));
 
+	// The kernel's errno, not libnl's "Unspecific failure".
 	Result<int> unreachable = routeInterface("198.51.100.7");
-	CHECK_FALSE(unreachable);
+	REQUIRE_FALSE(unreachable);
+	CHECK(unreachable.error() == std::errc::network_unreachable);
 
 	Result<int> invalid = routeInterface("not-an-address");
 	REQUIRE_FALSE(invalid);
