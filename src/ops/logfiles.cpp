@@ -165,6 +165,32 @@ Status emptyLiveLogDirectory(OperationContext &context, std::string_view directo
 	return remover.emptyOpenDirectory(dir->get(), path, rules);
 }
 
+// Returns the mount points below DIRECTORY as paths inside the target,
+// deepest first. DIRECTORY is resolved inside the root first, so that a
+// symlink cannot make the search look at the host's mounts.
+std::vector<std::string> logMountsBelow(OperationContext &context, std::string_view directory)
+{
+	std::vector<std::string> paths;
+	Result<UniqueFd> dir = context.root.openDirectory(directory);
+	if (!dir)
+		return paths;
+
+	std::string resolved = resolvedHostPath(dir->get());
+	std::string rootPath = resolvedHostPath(context.root.fd());
+	if (resolved.empty() || rootPath.empty())
+		return paths;
+	std::string rootPrefix = rootPath == "/" ? "" : rootPath;
+	if (resolved != rootPath && !resolved.starts_with(rootPrefix + "/"))
+		return paths;
+
+	Result<std::vector<std::string>> mounts = mountPointsBelow(resolved);
+	if (!mounts)
+		return paths;
+	for (const std::string &mount : *mounts)
+		paths.push_back(mount.substr(rootPrefix.size()));
+	return paths;
+}
+
 Status runLogfiles(OperationContext &context)
 {
 	Remover &remover = context.remover;
@@ -175,8 +201,14 @@ Status runLogfiles(OperationContext &context)
 	rules.truncateNames = kEmptiedNames;
 	if (context.live) {
 		std::optional<StagingTmpfs> staging;
-		for (std::string_view directory : kLogDirectories)
+		for (std::string_view directory : kLogDirectories) {
+			// Filesystems mounted below a log directory (/var/log/audit
+			// on its own partition) go first: the copy mounted over the
+			// parent would hide them, their files still on disk.
+			for (const std::string &below : logMountsBelow(context, directory))
+				status.update(emptyLiveLogDirectory(context, below, rules, staging));
 			status.update(emptyLiveLogDirectory(context, directory, rules, staging));
+		}
 
 		// The bind mounts keep the tmpfs alive; its own mount point goes.
 		if (staging) {

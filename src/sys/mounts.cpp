@@ -3,6 +3,7 @@
 // stage: bind mounts over directories and unmounting what sysclean mounted.
 #include "sys/mounts.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -158,6 +159,45 @@ Result<MountInfo> findMount(int fd)
 			return toMountInfo(fs);
 	}
 	return errnoCode(ENOENT);
+}
+
+std::string resolvedHostPath(int fd)
+{
+	std::string link = procFdPath(fd);
+	std::string target(PATH_MAX, '\0');
+	ssize_t length = ::readlink(link.c_str(), target.data(), target.size());
+	if (length <= 0)
+		return {};
+	target.resize(static_cast<size_t>(length));
+	return target;
+}
+
+Result<std::vector<std::string>> mountPointsBelow(const std::string &directory)
+{
+	Result<MountTablePtr> table = readMountTable();
+	if (!table)
+		return table.error();
+
+	MountIterPtr iter(mnt_new_iter(MNT_ITER_FORWARD));
+	if (!iter)
+		return errnoCode(ENOMEM);
+
+	std::string prefix = directory == "/" ? "/" : directory + "/";
+	std::vector<std::string> targets;
+	libmnt_fs *fs = nullptr;
+	while (mnt_table_next_fs(table->get(), iter.get(), &fs) == 0) {
+		const char *target = mnt_fs_get_target(fs);
+		if (target && std::string_view(target).starts_with(prefix) &&
+		    std::string_view(target).size() > prefix.size())
+			targets.emplace_back(target);
+	}
+
+	// Deepest first, each once (a mount point may be stacked).
+	std::sort(targets.begin(), targets.end(), [](const std::string &a, const std::string &b) {
+		return a.size() != b.size() ? a.size() > b.size() : a < b;
+	});
+	targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+	return targets;
 }
 
 Result<bool> isOnTmpfs(int fd)

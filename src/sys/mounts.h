@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 
@@ -31,6 +32,14 @@ Result<MountInfo> findMount(int fd);
 // Returns whether the directory FD lies on a tmpfs: the mount that contains
 // it, whether mounted on the directory or on one of its parents, is a tmpfs.
 Result<bool> isOnTmpfs(int fd);
+
+// Returns the host path the kernel shows for the open file FD, or an empty
+// string. For lookups in the mount table only, never to open files by.
+std::string resolvedHostPath(int fd);
+
+// Returns the mount points strictly below DIRECTORY (a canonical host
+// path), deepest first, from /proc/self/mountinfo.
+Result<std::vector<std::string>> mountPointsBelow(const std::string &directory);
 
 // Returns whether PATH lies on a tmpfs, as isOnTmpfs(int) does.
 Result<bool> isOnTmpfs(const std::string &path);

@@ -5,6 +5,7 @@
 // and DHCP clients quiesced before the leases go.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -254,6 +255,52 @@ TEST_CASE("live logfiles on separate /var", "[live]")
 	onDisk.reset();
 	nginx.reset();
 	REQUIRE(::umount(var.c_str()) == 0);
+}
+
+TEST_CASE("live logfiles with /var/log/audit mounted", "[live]")
+{
+	TempDir dir;
+	std::string contents = dir / "contents";
+	makeDirectories(dir.path(), {"contents", "contents/old"});
+	test::writeFile(contents + "/audit.log", "type=LOGIN host=builder\n");
+	test::writeFile(contents + "/old/audit.log.1", "type=LOGIN host=builder\n");
+	LoopImage image(dir / "audit.img", contents, "liveaudit");
+
+	std::string root = dir / "root";
+	makeDirectories(dir.path(), {"root", "root/etc", "root/var", "root/var/log", "root/var/log/audit"});
+	test::writeFile(root + "/var/log/syslog", "disk line\n");
+	std::string audit = root + "/var/log/audit";
+	REQUIRE(::mount(image.device().c_str(), audit.c_str(), "ext4", 0, nullptr) == 0);
+
+	Outcome outcome = runSysclean({"--live", "--root=" + root, "--operations=logfiles"});
+	INFO("stderr:\n" << outcome.err);
+	CHECK(outcome.status == 0);
+
+	// Both copies are mounted; take them off and look at the disks.
+	Result<MountInfo> logMount = findMount(root + "/var/log");
+	REQUIRE(logMount);
+	CHECK(logMount->fsType == "tmpfs");
+	REQUIRE(::umount((root + "/var/log").c_str()) == 0);
+	Result<MountInfo> auditCopy = findMount(audit);
+	REQUIRE(auditCopy);
+	CHECK(auditCopy->fsType == "tmpfs");
+	REQUIRE(::umount(audit.c_str()) == 0);
+
+	// The audit partition keeps its directories and has no files left.
+	Result<MountInfo> auditMount = findMount(audit);
+	REQUIRE(auditMount);
+	CHECK(auditMount->fsType == "ext4");
+	UniqueFd onDisk = openDirectory(audit);
+	std::vector<std::string> names = listNames(onDisk.get());
+	std::sort(names.begin(), names.end());
+	CHECK(names == std::vector<std::string>{"lost+found", "old"});
+	UniqueFd old = openDirectory(audit + "/old");
+	CHECK(listNames(old.get()).empty());
+
+	onDisk.reset();
+	old.reset();
+	REQUIRE(::umount(audit.c_str()) == 0);
+	CHECK_FALSE(std::filesystem::exists(root + "/var/log/syslog"));
 }
 
 TEST_CASE("live logfiles over the limit", "[live]")
