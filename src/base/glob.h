@@ -12,7 +12,7 @@
 
 namespace sysclean {
 
-// What expandGlob() reports besides its matches.
+// Callbacks of expandGlob(): its matches and the entries it leaves out.
 struct GlobHandler {
 	// Called for each match with the open parent directory (valid only
 	// during the call), the entry's name and its path inside the target.
@@ -24,13 +24,13 @@ struct GlobHandler {
 	std::function<void(const std::string &path, std::string_view reason)> skipped;
 
 	// Called for a symlink on the way that leads to a protected system
-	// directory (Root::isProtected()) although its own path is none: the
-	// pattern's later components are not matched there. The expansion
-	// fails with EPERM.
+	// directory (Root::isProtected()) although its own path is not one
+	// of them. The pattern's later components are not matched there, and
+	// the expansion fails with EPERM.
 	std::function<void(const std::string &path, std::string_view reason)> refused;
 };
 
-// Returns whether NAME holds an fnmatch() wildcard.
+// Returns whether NAME contains an fnmatch() wildcard.
 bool hasWildcard(std::string_view name);
 
 // Expands PATTERN ("/home/*/.bash_history") inside ROOT. Each component may

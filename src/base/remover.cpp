@@ -220,7 +220,7 @@ Status Remover::emptyOpenDirectory(int dir, const std::string &path, const TreeR
 namespace {
 
 // Appends "/NAME" to a path buffer and takes it off again at scope end, so
-// that a walk holds one path string however deep it goes.
+// that a walk keeps one path string however deep it goes.
 class PathComponent
 {
 public:
@@ -245,7 +245,7 @@ private:
 Status Remover::emptyContents(UniqueFd dir, std::string &path, const TreeRules &rules, bool top,
 			     bool &kept)
 {
-	// The walk holds this one descriptor per level of depth: the stream
+	// The walk keeps this one descriptor open per level of depth: the stream
 	// takes it over.
 	DirPtr scan(fdopendir(dir.get()));
 	if (!scan) {

@@ -45,7 +45,7 @@ public:
 	virtual void noted([[maybe_unused]] std::string_view message) {}
 };
 
-// How a directory's contents are treated.
+// Rules for the contents of an emptied directory.
 struct TreeRules {
 	// Keep every directory, with its mode and owner, and remove only
 	// regular files, symlinks and sockets below it.

@@ -176,7 +176,7 @@ Result<int> routeInterface(const std::string &address)
 	if (rc >= 0)
 		rc = nl_recvmsgs_default(socket->get());
 	// libnl folds errnos it has no code for (ENETUNREACH among them) into
-	// "Unspecific failure"; the kernel's own errno says what happened.
+	// "Unspecific failure", so the kernel's own errno is returned instead.
 	if (kernelError != 0)
 		return errnoCode(kernelError);
 	if (rc < 0)
