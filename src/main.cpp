@@ -65,7 +65,7 @@ bool inInitrd()
 }
 
 // Raises the soft limit of open files to the hard one: the removal walk
-// holds one descriptor per level of directory depth.
+// keeps one descriptor open per level of directory depth.
 void raiseFileLimit()
 {
 	struct rlimit limit;

@@ -32,7 +32,7 @@ Result<Options> parseOptions(int argc, char **argv, std::string &error);
 
 // Applies the --operations lists (virt-sysprep's grammar: "defaults",
 // "all", "NAME", "-NAME", starting from nothing) and returns the selected
-// operations in registry order; without any list, the default set. On an
+// operations in registry order. Without any list it returns the default set. On an
 // unknown name, ERROR names it and the valid names.
 Result<std::vector<const Operation *>> selectOperations(const std::vector<std::string> &lists,
 							std::string &error);

@@ -31,7 +31,7 @@ struct RunReport {
 
 // Runs OPERATIONS in order on ROOT, adding their errors to REPORT; each one
 // runs even when an earlier one failed.
-// OWN_MOUNTS holds the mount ids of filesystems sysclean mounted for the
+// OWN_MOUNTS contains the mount ids of filesystems sysclean mounted for the
 // run, which removal may descend into.
 void runOperations(const Root &root, const std::vector<const Operation *> &operations,
 		   const Options &options, const std::set<uint64_t> &ownMounts, RunReport &report);

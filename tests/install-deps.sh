@@ -24,17 +24,18 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 
 # Build: compiler, meson, the three libraries, scdoc for the man pages.
-# dracut-core and systemd provide the pkg-config files that say where the
-# dracut module and the unit are installed.
+# dracut-core and systemd provide the pkg-config files that name the
+# directories for the dracut module and the unit.
 apt-get install -y -q --no-install-recommends \
 	g++ meson ninja-build pkg-config \
 	libmount-dev libblkid-dev libnl-3-dev libnl-route-3-dev libcap-ng-dev \
 	scdoc dracut-core systemd python3
 
 if [ "$with_tests" = yes ]; then
-	# Catch2 for the C++ tests; shellcheck for the dracut hook; iproute2
-	# for veth pairs in network namespaces; e2fsprogs for chattr and loop
-	# ext4 images; attr and acl for extended attribute checks.
+	# Catch2 runs the C++ tests and shellcheck checks the dracut hook.
+	# iproute2 makes veth pairs in network namespaces, e2fsprogs provides
+	# chattr and loop ext4 images, and attr and acl check extended
+	# attributes.
 	apt-get install -y -q --no-install-recommends \
 		catch2 shellcheck iproute2 e2fsprogs attr acl util-linux kmod
 	sh "$(dirname "$0")/lib/install-guest-deps.sh"

@@ -519,7 +519,8 @@ Status Remover::truncateEntry(int parent, const std::string &name, const std::st
 		return {};
 	}
 
-	// O_NONBLOCK: never wait on a FIFO swapped in after the check.
+	// O_NONBLOCK: a FIFO swapped in after the check makes open() fail with
+	// ENXIO instead of blocking.
 	int fd = openat(parent, name.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		int error = errno;

@@ -87,7 +87,7 @@ public:
 
 	// Lets removal descend into the mounts with these mount ids, which
 	// sysclean mounted itself (a separate /var/log/audit from the target's
-	// fstab); every other mount point met on the way is left alone.
+	// fstab). Every other mount point met on the way is left alone.
 	void setOwnMounts(const std::set<uint64_t> *mountIds) { ownMounts_ = mountIds; }
 
 	const Root &root() const { return root_; }

@@ -12,7 +12,7 @@
 
 namespace sysclean {
 
-// How symlinks on the way to a path are treated.
+// Policy for symlinks on the way to a path.
 enum class Symlinks {
 	// Followed, but resolved inside the root: "/" and ".." stop at the root.
 	InRoot,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Which mounted filesystem contains a path, and the mount calls of the live
-// stage: bind mounts over directories and unmounting what sysclean mounted.
+// Mount-table lookups (the filesystem that contains a path, the mounts below
+// a directory) and the mount calls of the live stage: bind mounts over
+// directories and unmounting what sysclean mounted.
 #include "sys/mounts.h"
 
 #include <algorithm>

@@ -186,6 +186,7 @@ Result<int> routeInterface(const std::string &address)
 	return index;
 }
 
+// NOTE: tested against a fake sysfs tree only, never a real iSCSI session.
 std::vector<std::string> iscsiTargetAddresses(const std::string &sysfs)
 {
 	std::vector<std::string> addresses;

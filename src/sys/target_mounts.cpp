@@ -198,8 +198,8 @@ Result<bool> deviceIsMounted(dev_t device)
 }
 
 // Rejects a source that is not a block device of its own: an image file
-// (the "loop" option) or a device that is mounted already, which on a
-// build host may be the host's own /var named by a cloned UUID.
+// (the "loop" option) or a device that is mounted already. On a build host
+// such a device may be the host's own /var, named by a cloned UUID.
 Status checkSource(libmnt_fs *fs, const std::string &device)
 {
 	const char *options = mnt_fs_get_options(fs);

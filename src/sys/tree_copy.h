@@ -37,6 +37,8 @@ Result<TreeUsage> measureTree(int dir);
 // of the destination filesystem. A failure during the copy removes the
 // partial copy, so NAME exists only after success. Hard links become
 // separate files.
+// NOTE: device nodes are not copied, and trusted.* attributes are dropped
+// because listing them needs CAP_SYS_ADMIN, which the copy does not raise.
 Result<UniqueFd> copyTree(int source, int destinationParent, const std::string &name,
 			  std::uint64_t maxBytes);
 

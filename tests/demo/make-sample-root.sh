@@ -46,6 +46,6 @@ while read -r type mode owner argument path; do
 	fi
 done <"$manifest"
 
-# The account whose home holds the second history.
+# The account whose home contains the second history.
 printf 'root:x:0:0:root:/root:/bin/bash\nbuilder:x:1000:1000:Builder:/home/builder:/bin/bash\n' \
 	>"$root/etc/passwd"

@@ -19,8 +19,8 @@ TEST_CASE("remover: does not cross a mount", "[remover][root]")
 	TempTree tree;
 	tree.add({file("data/a"), directory("data/sub/mnt"), file("data/sub/b")});
 	std::string mountPoint = tree.hostPath("data/sub/mnt");
-	// A bind mount has the st_dev of the fixture's own filesystem; only
-	// the mount id tells it apart.
+	// A bind mount has the st_dev of the fixture's own filesystem, so only
+	// the mount id distinguishes it.
 	ScopedMount mounted = bindMount ? ScopedMount::bind(tree.sentinel(), mountPoint, false)
 					: ScopedMount::tmpfs(mountPoint);
 	if (!bindMount)

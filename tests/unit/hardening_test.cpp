@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <functional>
 #include <string>
+#include <vector>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,6 +23,38 @@ bool fileIsEmpty(const std::string &path)
 {
 	struct stat st;
 	return ::stat(path.c_str(), &st) == 0 && st.st_size == 0;
+}
+
+// Adds a file DEPTH directories below /var/crash.
+void addDeepTree(const TempTree &tree, int depth)
+{
+	std::string path = "var/crash";
+	for (int level = 0; level < depth; level++)
+		path += "/d";
+	tree.add({file(path + "/core")});
+}
+
+// Runs sysclean with ARGS in a child after SETUP, which may change the
+// child's limits or standard streams, and returns its wait() status.
+int runInChild(const std::vector<std::string> &args, const std::function<bool()> &setup)
+{
+	std::string binary = syscleanPath();
+	pid_t child = fork();
+	REQUIRE(child >= 0);
+	if (child == 0) {
+		if (!setup())
+			_exit(126);
+		std::vector<char *> argv{binary.data()};
+		for (const std::string &arg : args)
+			argv.push_back(const_cast<char *>(arg.c_str()));
+		argv.push_back(nullptr);
+		execv(binary.c_str(), argv.data());
+		_exit(127);
+	}
+
+	int status = 0;
+	REQUIRE(waitpid(child, &status, 0) == child);
+	return status;
 }
 
 } // namespace
@@ -122,26 +156,13 @@ TEST_CASE("crash-data: deep tree with few descriptors", "[hardening]")
 {
 	// A tree deeper than the descriptor limit set below, and a hard limit
 	// that sysclean cannot raise: the run must fail, not crash.
-	constexpr int kDepth = 300;
 	TempTree tree;
-	std::string path = "var/crash";
-	for (int level = 0; level < kDepth; level++)
-		path += "/d";
-	tree.add({file(path + "/core")});
+	addDeepTree(tree, 300);
 
-	pid_t child = fork();
-	REQUIRE(child >= 0);
-	if (child == 0) {
+	int status = runInChild({"--root=" + tree.root(), "--operations=crash-data", "-q"}, [] {
 		struct rlimit limit{200, 200};
-		setrlimit(RLIMIT_NOFILE, &limit);
-		std::string root = "--root=" + tree.root();
-		std::string binary = syscleanPath();
-		execl(binary.c_str(), binary.c_str(), root.c_str(), "--operations=crash-data", "-q",
-		      static_cast<char *>(nullptr));
-		_exit(127);
-	}
-	int status = 0;
-	REQUIRE(waitpid(child, &status, 0) == child);
+		return setrlimit(RLIMIT_NOFILE, &limit) == 0;
+	});
 
 	CHECK(WIFEXITED(status));
 	CHECK(WEXITSTATUS(status) == 2);
@@ -150,12 +171,8 @@ TEST_CASE("crash-data: deep tree with few descriptors", "[hardening]")
 
 TEST_CASE("crash-data: deep tree removed", "[hardening]")
 {
-	constexpr int kDepth = 600;
 	TempTree tree;
-	std::string path = "var/crash";
-	for (int level = 0; level < kDepth; level++)
-		path += "/d";
-	tree.add({file(path + "/core")});
+	addDeepTree(tree, 600);
 
 	ProcessResult run = runSysclean({"--root=" + tree.root(), "--operations=crash-data", "-q"});
 
@@ -182,19 +199,8 @@ TEST_CASE("cli: unwritable output fails", "[hardening]")
 	TempTree tree;
 	tree.add({file("var/crash/core")});
 
-	pid_t child = fork();
-	REQUIRE(child >= 0);
-	if (child == 0) {
-		if (!freopen("/dev/full", "w", stdout))
-			_exit(126);
-		std::string root = "--root=" + tree.root();
-		std::string binary = syscleanPath();
-		execl(binary.c_str(), binary.c_str(), root.c_str(), "--operations=crash-data", "--dry-run",
-		      "-q", static_cast<char *>(nullptr));
-		_exit(127);
-	}
-	int status = 0;
-	REQUIRE(waitpid(child, &status, 0) == child);
+	int status = runInChild({"--root=" + tree.root(), "--operations=crash-data", "--dry-run", "-q"},
+				[] { return freopen("/dev/full", "w", stdout) != nullptr; });
 
 	CHECK(WIFEXITED(status));
 	CHECK(WEXITSTATUS(status) == 2);
