@@ -10,8 +10,11 @@
 #include <sstream>
 #include <spawn.h>
 #include <stdexcept>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "sys/mounts.h"
 
 extern char **environ;
 
@@ -27,6 +30,17 @@ TempDir::TempDir()
 
 TempDir::~TempDir()
 {
+	// Live-mode tests leave staged copies mounted below the directory in
+	// the suite's private mount namespace; remove_all() cannot remove a
+	// mount point. Stacked mounts need more than one pass.
+	for (int pass = 0; pass < 8; pass++) {
+		Result<std::vector<std::string>> mounts = mountPointsBelow(path_);
+		if (!mounts || mounts->empty())
+			break;
+		for (const std::string &mount : *mounts)
+			::umount2(mount.c_str(), MNT_DETACH);
+	}
+
 	std::error_code ignored;
 	std::filesystem::remove_all(path_, ignored);
 }
